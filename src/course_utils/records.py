@@ -1,0 +1,229 @@
+"""Results records: what a notebook measured, saved so other tools can read it.
+
+A notebook builds one :class:`Record`, adds one entry per experiment (variant)
+and the predictions it scored, and saves. Two files come out, both written
+atomically (temporary file, then rename):
+
+- ``results/<notebook>.json``: notebook, preset, parameters, dataset, seed,
+  one entry per experiment with its metrics and wall seconds, library
+  versions, device and total wall time;
+- ``results/<notebook>-predictions.csv``: one row per scored example with
+  ``experiment``, ``y_true``, ``y_pred``, one ``prob_<class>`` column per class
+  and any group attributes, so every figure can be recomputed.
+
+Example
+-------
+>>> rec = Record("01_optimizers", params={"seed": 0}, dataset="digits")
+>>> rec.add("adam", {"test_accuracy": 0.97}, wall_seconds=3.2)
+>>> rec.save()  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import platform
+import tempfile
+import time
+from collections.abc import Mapping, Sequence
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .errors import ParameterError
+from .paths import results_dir
+
+__all__ = ["Record", "load_record", "library_versions", "device_name"]
+
+_LIBRARIES = ("course-utils", "keras", "tensorflow-cpu", "tensorflow", "numpy", "pandas",
+              "scikit-learn", "aif360", "matplotlib")
+
+
+def library_versions() -> dict[str, str]:
+    """Return the installed versions of the libraries a result depends on."""
+    versions = {"python": platform.python_version()}
+    for name in _LIBRARIES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return versions
+
+
+def device_name() -> str:
+    """Return ``"GPU (<name>)"`` when Keras' backend sees a GPU, else ``"CPU"``."""
+    try:
+        import keras
+
+        if keras.backend.backend() == "tensorflow":
+            import tensorflow as tf
+
+            gpus = tf.config.list_logical_devices("GPU")
+            if gpus:
+                return f"GPU ({gpus[0].name})"
+        elif keras.backend.backend() == "jax":
+            import jax
+
+            devices = [d for d in jax.devices() if d.platform == "gpu"]
+            if devices:
+                return f"GPU ({devices[0].device_kind})"
+    except Exception:  # a missing or broken backend still leaves a CPU to report
+        pass
+    return "CPU"
+
+
+def _plain(value: Any) -> Any:
+    """Convert numpy scalars, arrays, paths and tuples into JSON values."""
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return _plain(value.tolist())
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, os.PathLike):
+        return os.fspath(value)
+    return value
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class Record:
+    """Collect one notebook's results and save them as JSON and CSV.
+
+    Parameters
+    ----------
+    notebook : str
+        The notebook's stem, e.g. ``"01_optimizers"``; names the files.
+    params : mapping
+        The notebook's parameters as run (the ``parameters`` cell after
+        papermill's injection).
+    dataset : str
+        The dataset's name (or description) the experiments used.
+    preset : str, optional
+        The preset the run used; taken from ``params["preset"]`` when absent.
+    """
+
+    def __init__(self, notebook: str, *, params: Mapping[str, Any], dataset: str,
+                 preset: str | None = None) -> None:
+        if not notebook or "/" in notebook:
+            raise ParameterError(
+                f"The 'notebook' parameter of Record must be a notebook stem such as "
+                f"'01_optimizers'. Got {notebook!r} instead.")
+        self.notebook = notebook
+        self.params = dict(params)
+        self.dataset = dataset
+        self.preset = preset or self.params.get("preset")
+        self.experiments: list[dict[str, Any]] = []
+        self._predictions: list[pd.DataFrame] = []
+        self._started = time.perf_counter()
+
+    def add(self, experiment: str, metrics: Mapping[str, Any], *,
+            wall_seconds: float | None = None, **info: Any) -> None:
+        """Add one experiment's metrics (and any extra facts, e.g. ``params=``)."""
+        if any(e["experiment"] == experiment for e in self.experiments):
+            raise ParameterError(
+                f"Experiment {experiment!r} is already in the record of {self.notebook}; "
+                "give each variant a distinct name.")
+        entry = {"experiment": experiment, "metrics": _plain(dict(metrics))}
+        if wall_seconds is not None:
+            entry["wall_seconds"] = round(float(wall_seconds), 3)
+        entry.update(_plain(info))
+        self.experiments.append(entry)
+
+    def add_predictions(self, experiment: str, y_true: Sequence, y_pred: Sequence | None = None,
+                        *, y_prob: np.ndarray | None = None,
+                        class_names: Sequence[str] | None = None,
+                        groups: Mapping[str, Sequence] | None = None,
+                        x: Sequence | None = None) -> None:
+        """Add scored predictions of one experiment.
+
+        Classification: give ``y_prob`` (n, k) and the hard ``y_pred`` is its
+        argmax unless given. Regression: give float ``y_true``/``y_pred`` and
+        optionally the inputs ``x``. ``groups`` adds attribute columns.
+        """
+        y_true = np.asarray(y_true)
+        if y_pred is None:
+            if y_prob is None:
+                raise ParameterError("add_predictions needs y_pred or y_prob; got neither.")
+            y_pred = np.asarray(y_prob).argmax(axis=1)
+        y_pred = np.asarray(y_pred)
+        if len(y_pred) != len(y_true):
+            raise ParameterError(
+                f"y_true and y_pred must have the same length; got {len(y_true)} and "
+                f"{len(y_pred)}.")
+        frame = pd.DataFrame({"experiment": [experiment] * len(y_true)})
+        if x is not None:
+            x = np.asarray(x)
+            frame["x"] = x.reshape(len(y_true), -1)[:, -1]
+        frame["y_true"] = y_true
+        frame["y_pred"] = y_pred
+        if y_prob is not None:
+            y_prob = np.asarray(y_prob, dtype=float)
+            if y_prob.ndim == 1:
+                y_prob = np.column_stack([1 - y_prob, y_prob])
+            names = list(class_names) if class_names is not None else [
+                str(i) for i in range(y_prob.shape[1])]
+            if len(names) != y_prob.shape[1]:
+                raise ParameterError(
+                    f"class_names has {len(names)} names but y_prob has {y_prob.shape[1]} "
+                    "columns.")
+            for i, name in enumerate(names):
+                frame[f"prob_{name}"] = y_prob[:, i]
+        for column, values in (groups or {}).items():
+            frame[column] = np.asarray(values)
+        self._predictions.append(frame)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the record as the JSON document :meth:`save` writes."""
+        return {
+            "notebook": self.notebook,
+            "preset": self.preset,
+            "dataset": self.dataset,
+            "seed": _plain(self.params.get("seed")),
+            "parameters": _plain(self.params),
+            "experiments": self.experiments,
+            "wall_seconds": round(time.perf_counter() - self._started, 3),
+            "device": device_name(),
+            "versions": library_versions(),
+            "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        }
+
+    def save(self, folder: str | os.PathLike | None = None) -> Path:
+        """Write the JSON record (and predictions CSV, if any); return the JSON path."""
+        folder = Path(folder) if folder is not None else results_dir()
+        path = folder / f"{self.notebook}.json"
+        _atomic_write(path, json.dumps(self.to_dict(), indent=2, sort_keys=False) + "\n")
+        predictions = folder / f"{self.notebook}-predictions.csv"
+        if self._predictions:
+            _atomic_write(predictions, pd.concat(self._predictions).to_csv(index=False))
+        else:
+            predictions.unlink(missing_ok=True)
+        return path
+
+
+def load_record(notebook: str, folder: str | os.PathLike | None = None) -> dict[str, Any]:
+    """Read ``results/<notebook>.json`` back as a dict."""
+    folder = Path(folder) if folder is not None else results_dir()
+    path = folder / f"{notebook}.json"
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"No results record at {path}; run `course-book run {notebook}` first.")
+    return json.loads(path.read_text(encoding="utf-8"))
