@@ -206,8 +206,12 @@ class Record:
             "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         }
 
-    def save(self, folder: str | os.PathLike | None = None) -> Path:
-        """Write the JSON record (and predictions CSV, if any); return the JSON path."""
+    def save(self, folder: str | os.PathLike | None = None) -> None:
+        """Write the JSON record (and the predictions CSV, if any).
+
+        Prints one line naming the files by name only (returning the path
+        would put a machine path into the executed notebook's output).
+        """
         folder = Path(folder) if folder is not None else results_dir()
         path = folder / f"{self.notebook}.json"
         _atomic_write(path, json.dumps(self.to_dict(), indent=2, sort_keys=False) + "\n")
@@ -216,7 +220,8 @@ class Record:
             _atomic_write(predictions, pd.concat(self._predictions).to_csv(index=False))
         else:
             predictions.unlink(missing_ok=True)
-        return path
+        written = [path.name] + ([predictions.name] if self._predictions else [])
+        print(f"Recorded {len(self.experiments)} experiments in results/: {', '.join(written)}")
 
 
 def load_record(notebook: str, folder: str | os.PathLike | None = None) -> dict[str, Any]:

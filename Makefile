@@ -1,0 +1,81 @@
+# The lab book. `make book` builds the site, `make test` runs the tests; both
+# set up .venv from the pinned lock file first (idempotent: a stamp file skips
+# the install when nothing changed).
+
+PYTHON ?= python3.11
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+MATHJAX_VERSION := 3.2.2
+MATHJAX := book/_static/mathjax/tex-chtml.js
+PRESET ?= quick
+
+# Keep Keras, matplotlib, IPython and Jupyter state inside the repo.
+STATE := $(CURDIR)/.state
+export KERAS_HOME         := $(STATE)/keras
+export MPLCONFIGDIR       := $(STATE)/matplotlib
+export IPYTHONDIR         := $(STATE)/ipython
+export JUPYTER_CONFIG_DIR := $(STATE)/jupyter/config
+export JUPYTER_DATA_DIR   := $(STATE)/jupyter/data
+export JUPYTER_RUNTIME_DIR := $(STATE)/jupyter/runtime
+export JUPYTER_PLATFORM_DIRS := 1
+export TF_CPP_MIN_LOG_LEVEL := 2
+export PYTHONWARNINGS := ignore::DeprecationWarning
+
+.PHONY: setup chromium book run build test bench lint clean help
+
+help:
+	@echo "make book   set up, run every notebook (PRESET=$(PRESET)), build _build/html"
+	@echo "make test   set up, run pytest (unit tests, smoke runs, book build, browser check)"
+	@echo "make bench  set up, run the benchmarks"
+	@echo "make lint   ruff"
+
+setup: $(STAMP) $(MATHJAX)
+
+$(STAMP): requirements/lock.txt pyproject.toml
+	@mkdir -p $(STATE)/ipython
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements/lock.txt
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(PY) -m ipykernel install --sys-prefix --name lab-book --display-name "Python (lab book)" >/dev/null
+	@touch $@
+
+# MathJax 3 from the npm registry, vendored into the build so the site renders
+# formulas with no network.
+$(MATHJAX):
+	@mkdir -p $(STATE)/npm book/_static/mathjax
+	cd $(STATE)/npm && npm pack --silent mathjax@$(MATHJAX_VERSION) >/dev/null
+	tar -xzf $(STATE)/npm/mathjax-$(MATHJAX_VERSION).tgz -C $(STATE)/npm
+	cd $(STATE)/npm/package/es5 && cp -r --parents tex-chtml.js output/chtml/fonts input/tex/extensions \
+	  $(CURDIR)/book/_static/mathjax/
+
+# Headless Chromium for the browser test (Debian's package; needs root + apt).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	      || echo "warning: could not install chromium; the browser test will be skipped"; \
+	  else echo "note: chromium missing and apt-get unavailable; the browser test will be skipped"; fi; }
+
+run: setup
+	$(VENV)/bin/course-book run --preset $(PRESET)
+
+build: setup
+	$(VENV)/bin/course-book build
+
+book: run build
+
+test: setup chromium
+	$(PY) -m pytest
+
+bench: setup
+	$(PY) benchmarks/bench_input_pipeline.py
+	$(PY) benchmarks/bench_train_step.py
+	$(PY) benchmarks/bench_book.py
+
+lint: setup
+	$(VENV)/bin/ruff check src tests benchmarks
+
+clean:
+	rm -rf _build book/_executed results

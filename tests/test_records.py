@@ -1,0 +1,75 @@
+"""Results records: JSON and predictions CSV, written atomically."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from course_utils.errors import ParameterError
+from course_utils.records import Record, load_record
+
+
+def test_record_writes_json_with_parameters_and_metrics(results_tmp):
+    rec = Record("01_optimizers", params={"seed": 3, "epochs": 2, "preset": "smoke"},
+                 dataset="digits")
+    rec.add("adam", {"test_accuracy": np.float32(0.5)}, wall_seconds=1.23456)
+    rec.save()
+    data = json.loads((results_tmp / "01_optimizers.json").read_text())
+    assert data["seed"] == 3
+    assert data["preset"] == "smoke"
+    assert data["parameters"]["epochs"] == 2
+    assert data["experiments"] == [
+        {"experiment": "adam", "metrics": {"test_accuracy": 0.5}, "wall_seconds": 1.235}]
+    assert "keras" in data["versions"] and data["device"].startswith(("CPU", "GPU"))
+    assert load_record("01_optimizers")["dataset"] == "digits"
+
+
+def test_predictions_csv_lets_a_reader_recompute_accuracy(results_tmp):
+    rng = np.random.default_rng(0)
+    prob = rng.dirichlet(np.ones(3), size=20)
+    y_true = rng.integers(0, 3, size=20)
+    rec = Record("05_evaluation", params={}, dataset="digits")
+    rec.add("baseline", {"test_accuracy": float((prob.argmax(1) == y_true).mean())})
+    rec.add_predictions("baseline", y_true, y_prob=prob, class_names=["a", "b", "c"],
+                        groups={"group": ["g"] * 20})
+    rec.save()
+    frame = pd.read_csv(results_tmp / "05_evaluation-predictions.csv")
+    assert list(frame.columns) == ["experiment", "y_true", "y_pred", "prob_a", "prob_b",
+                                   "prob_c", "group"]
+    recomputed = (frame.y_true == frame.y_pred).mean()
+    assert recomputed == pytest.approx(load_record("05_evaluation")["experiments"][0]
+                                       ["metrics"]["test_accuracy"])
+
+
+def test_regression_predictions_keep_x(results_tmp):
+    rec = Record("08_rnn_sine", params={}, dataset="sine")
+    x = np.linspace(-1, 1, 5)
+    rec.add_predictions("mlp", np.sin(x), np.sin(x) + 0.1, x=x)
+    rec.save()
+    frame = pd.read_csv(results_tmp / "08_rnn_sine-predictions.csv")
+    assert np.allclose(frame.x, x) and np.allclose(frame.y_pred - frame.y_true, 0.1)
+
+
+def test_duplicate_experiment_is_refused():
+    rec = Record("01_optimizers", params={}, dataset="digits")
+    rec.add("sgd", {})
+    with pytest.raises(ParameterError, match="already in the record"):
+        rec.add("sgd", {})
+
+
+def test_mismatched_lengths_are_refused():
+    rec = Record("01_optimizers", params={}, dataset="digits")
+    with pytest.raises(ParameterError, match="same length"):
+        rec.add_predictions("sgd", [0, 1], [0])
+
+
+def test_save_leaves_no_temporary_files(results_tmp):
+    rec = Record("01_optimizers", params={}, dataset="digits")
+    rec.save()
+    assert sorted(p.name for p in results_tmp.iterdir()) == ["01_optimizers.json"]
+
+
+def test_missing_record_names_the_command(results_tmp):
+    with pytest.raises(FileNotFoundError, match="course-book run 02_training_callbacks"):
+        load_record("02_training_callbacks")
