@@ -18,6 +18,10 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "paths": ["project_root", "results_dir", "resolve_path"],
     "records": ["Record", "load_record", "library_versions", "device_name"],
+    "data": ["Dataset", "load_dataset", "dataset_names", "keras_cache_path"],
+    "fairness": ["audit", "group_metrics", "group_confusions", "fairness_summary",
+                 "check_protected", "label_as_protected_demo", "reweighing_weights",
+                 "eq_odds_postprocess", "synthetic_groups", "inject_bias", "mark_groups"],
 }
 
 _LAZY = {name: module for module, names in _EXPORTS.items() for name in names}

@@ -135,6 +135,24 @@ class Record:
         self._predictions: list[pd.DataFrame] = []
         self._started = time.perf_counter()
 
+    @classmethod
+    def for_notebook(cls, notebook: str, namespace: Mapping[str, Any], *, dataset: str
+                     ) -> Record:
+        """Start the record of a notebook, taking its parameters from ``namespace``.
+
+        The names are those of the notebook's ``parameters`` cell (read from
+        ``notebooks/<notebook>.ipynb``); the values are the ones in force,
+        papermill's injected values included. In a notebook:
+        ``record = Record.for_notebook("01_optimizers", globals(), dataset=data.name)``.
+        """
+        from .paths import project_root
+        from .runner import notebook_parameters
+
+        source = project_root() / "notebooks" / f"{notebook}.ipynb"
+        names = notebook_parameters(source) if source.is_file() else {}
+        return cls(notebook, params={k: namespace[k] for k in names if k in namespace},
+                   dataset=dataset)
+
     def add(self, experiment: str, metrics: Mapping[str, Any], *,
             wall_seconds: float | None = None, **info: Any) -> None:
         """Add one experiment's metrics (and any extra facts, e.g. ``params=``)."""

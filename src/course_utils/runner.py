@@ -308,7 +308,8 @@ def _execute(plan: RunPlan, progress: bool) -> Outcome:
     layout.results_dir.mkdir(parents=True, exist_ok=True)
     saved_env = dict(os.environ)
     os.environ["COURSE_BOOK_RESULTS"] = str(layout.results_dir)  # the kernel inherits it
-    os.environ.setdefault("MPLBACKEND", "Agg")
+    if os.environ.get("MPLBACKEND", "").lower() == "agg":
+        del os.environ["MPLBACKEND"]  # kernels draw inline, so figures reach the page
     try:
         return _execute_in_env(plan, progress)
     finally:
