@@ -1,0 +1,56 @@
+"""Benchmark: a cold book build against a cached one.
+
+Runs every notebook with ``--force`` (cold: everything executes) and builds the
+site, then runs and builds again with nothing changed (cached: the runner skips
+every notebook). Executed copies and results go to a temporary folder, so the
+book in ``book/_executed`` is left alone.
+
+    .venv/bin/python benchmarks/bench_book.py            # quick preset (minutes)
+    .venv/bin/python benchmarks/bench_book.py --preset smoke
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import time
+from pathlib import Path
+
+from course_utils.book import build_book
+from course_utils.paths import project_root
+from course_utils.runner import Layout, plan_runs, run_plans
+
+
+def _timed_book(layout: Layout, preset: str, jobs: int, force: bool, out: Path):
+    started = time.perf_counter()
+    outcomes = run_plans(plan_runs(None, preset=preset, layout=layout), jobs=jobs,
+                         force=force, progress=False, echo=lambda *_: None)
+    failed = [o.name for o in outcomes if not o.ok]
+    if failed:
+        raise SystemExit(f"notebooks failed: {failed}")
+    build_book(layout, output_dir=out)
+    ran = sum(o.status == "ran" for o in outcomes)
+    return time.perf_counter() - started, ran, len(outcomes)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--preset", default="quick")
+    parser.add_argument("--jobs", type=int, default=2)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        layout = Layout.default(project_root(Path(__file__).parent),
+                                executed_dir=tmp / "executed", results_dir=tmp / "results")
+        cold, cold_ran, total = _timed_book(layout, args.preset, args.jobs, True, tmp)
+        warm, warm_ran, _ = _timed_book(layout, args.preset, args.jobs, False, tmp)
+    print(f"book build, preset {args.preset}, {os.cpu_count()} cores, jobs {args.jobs}")
+    print(f"{'run':<8}{'notebooks executed':>20}{'seconds':>10}")
+    print(f"{'cold':<8}{f'{cold_ran}/{total}':>20}{cold:>10.1f}")
+    print(f"{'cached':<8}{f'{warm_ran}/{total}':>20}{warm:>10.1f}")
+    print(f"cached build is {cold / warm:.1f}x faster than the cold one")
+
+
+if __name__ == "__main__":
+    main()
