@@ -27,6 +27,8 @@ _EXPORTS = {
               "class_distribution", "tsne_plot", "regression_curves", "gap_bars",
               "weight_histograms", "accuracy_vs_params", "lr_curve",
               "loss_curves_vs_probability", "group_metric_bars"],
+    "augment": ["make_augmenter", "keras_layers", "random_crop_resize", "cutout",
+                "gaussian_noise", "random_affine", "label_preserving"],
     "fairness": ["audit", "group_metrics", "group_confusions", "fairness_summary",
                  "check_protected", "label_as_protected_demo", "reweighing_weights",
                  "eq_odds_postprocess", "synthetic_groups", "inject_bias", "mark_groups"],
