@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-
 import keras
 import numpy as np
 import pandas as pd
@@ -239,13 +237,9 @@ def test_checkpoint_must_end_in_keras(digits, tmp_path):
         fit(small_mlp(digits), digits, checkpoint=tmp_path / "best.h5", **QUIET)
 
 
-def test_tensorboard_logs_or_names_the_missing_package(digits, tmp_path):
-    if importlib.util.find_spec("tensorboard") is None:
-        with pytest.raises(ParameterError, match="needs the tensorboard package"):
-            fit(small_mlp(digits), digits, tensorboard=tmp_path / "tb", **QUIET)
-    else:
-        fit(small_mlp(digits), digits, epochs=1, tensorboard=tmp_path / "tb", **QUIET)
-        assert any((tmp_path / "tb").rglob("*"))
+def test_tensorboard_writes_event_files(digits, tmp_path):
+    fit(small_mlp(digits), digits, epochs=1, tensorboard=tmp_path / "tb", **QUIET)
+    assert list((tmp_path / "tb").rglob("events.out.tfevents.*"))
 
 
 def test_load_model_rejects_a_missing_file(tmp_path):
