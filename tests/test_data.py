@@ -16,7 +16,13 @@ from fakes import (
     write_image,
 )
 
-from course_utils.data import Dataset, dataset_names, keras_cache_path, load_dataset
+from course_utils.data import (
+    Dataset,
+    class_groups,
+    dataset_names,
+    keras_cache_path,
+    load_dataset,
+)
 from course_utils.errors import DatasetError
 
 
@@ -198,6 +204,32 @@ def test_relabel_needs_every_class_and_valid_targets(digits):
         digits.relabel({i: 0 for i in range(9)}, ["all"])
     with pytest.raises(DatasetError, match=r"map to indices 0..1"):
         digits.relabel({i: i for i in range(10)}, ["a", "b"])
+
+
+def test_class_groups_default_for_digits_is_by_shape(digits):
+    mapping, names = class_groups(digits)
+    assert names == ("round", "straight", "curvy")
+    assert [mapping[i] for i in range(10)] == [0, 1, 2, 2, 1, 2, 0, 1, 0, 0]
+    grouped = digits.relabel(mapping, names)
+    assert set(np.unique(grouped.y_train)) == {0, 1, 2}
+
+
+def test_class_groups_accepts_names_and_falls_back_to_halves(tmp_path):
+    folder = load_dataset("image_folder", make_image_folder(tmp_path, per_class=5))
+    assert class_groups(folder) == ({0: 0, 1: 0, 2: 1}, ("cat+dog", "frog"))
+    mapping, names = class_groups(folder, {"pet": ["cat", "dog"], "wild": ["frog"]})
+    assert mapping == {0: 0, 1: 0, 2: 1} and names == ("pet", "wild")
+
+
+def test_class_groups_rejects_unknown_repeated_and_missing_classes(digits):
+    with pytest.raises(DatasetError, match=r"Unknown class 'seven'"):
+        class_groups(digits, {"a": ["seven"]})
+    with pytest.raises(DatasetError, match=r"puts class '1' in two super-classes"):
+        class_groups(digits, {"a": [0, 1, 2, 3, 4], "b": [1, 5, 6, 7, 8, 9]})
+    with pytest.raises(DatasetError, match=r"leaves classes \['9'\] of 'digits' in no"):
+        class_groups(digits, {"a": list(range(9))})
+    with pytest.raises(DatasetError, match=r"non-empty list of classes. Got \[\] for 'b'"):
+        class_groups(digits, {"a": list(range(10)), "b": []})
 
 
 # --------------------------------------------------------------------------- load_dataset checks

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -275,3 +277,14 @@ def test_tsne_embed_is_seeded_and_capped():
 def test_tsne_embed_rejects_perplexity_above_points():
     with pytest.raises(ParameterError, match=r"'perplexity' .* below the number of points \(20\)"):
         evaluate.tsne_embed(np.zeros((20, 3)), perplexity=30)
+
+
+def test_scores_accept_float32_softmax_rows_without_a_warning():
+    rng = np.random.default_rng(0)
+    logits = rng.normal(size=(200, 10)).astype(np.float32)
+    prob = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    y_true = np.arange(200) % 10
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        values = evaluate.scores(y_true, prob.astype(np.float32))
+    assert values["accuracy"] == pytest.approx(float((prob.argmax(1) == y_true).mean()))

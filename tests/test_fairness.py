@@ -385,3 +385,53 @@ def test_bias_and_fraction_out_of_range_are_refused():
         fairness.inject_bias(y, groups, bias=0.1, disadvantaged="group Z")
     with pytest.raises(ParameterError, match="'scheme' parameter must be one of"):
         fairness.reweighing_weights(y, groups, privileged="group A", scheme="cells")
+
+
+# ----------------------------------------------------------------------------- dataset helpers
+
+
+@pytest.fixture(scope="module")
+def binary_digits():
+    from course_utils.data import load_dataset
+
+    digits = load_dataset("digits", seed=0)
+    return digits.relabel({d: int(d >= 5) for d in range(10)}, ["digit < 5", "digit >= 5"])
+
+
+def test_with_synthetic_groups_marks_group_b_and_biases_only_training_labels(binary_digits):
+    data = fairness.with_synthetic_groups(binary_digits, group_fraction=0.3, bias=0.5, seed=1)
+    for split in ("train", "val", "test"):
+        groups = fairness.group_values(data, "group", split=split)
+        x, _ = data.split(split)
+        in_b = groups == "group B"
+        assert np.mean(in_b) == pytest.approx(0.3, abs=0.01)
+        assert np.all(x[in_b, :2, :2, 0] == 1.0)
+        np.testing.assert_array_equal(x[~in_b], binary_digits.split(split)[0][~in_b])
+    np.testing.assert_array_equal(data.y_val, binary_digits.y_val)
+    np.testing.assert_array_equal(data.y_test, binary_digits.y_test)
+    groups = fairness.group_values(data, "group", split="train")
+    changed = data.y_train != binary_digits.y_train
+    favorable_b = (groups == "group B") & (binary_digits.y_train == 1)
+    assert np.all(favorable_b[changed])
+    assert changed.sum() == round(0.5 * favorable_b.sum())
+    assert "SYNTHETIC" in data.description and "bias 0.5" in data.description
+
+
+def test_with_synthetic_groups_refuses_a_multiclass_dataset():
+    from course_utils.data import load_dataset
+
+    with pytest.raises(ParameterError, match="binary classification dataset"):
+        fairness.with_synthetic_groups(load_dataset("digits", limit=50))
+
+
+def test_group_values_finds_fairface_age_bands_and_names_missing_attributes(tmp_path):
+    from fakes import make_fairface
+
+    from course_utils.data import load_dataset
+
+    faces = load_dataset("fairface", make_fairface(tmp_path, n_train=28, n_val=14))
+    bands = fairness.group_values(faces, "age_group", split="test")
+    np.testing.assert_array_equal(bands, faces.attributes["test"]["age"].to_numpy())
+    assert len(fairness.group_values(faces, "race", split="train")) == len(faces.y_train)
+    with pytest.raises(ParameterError, match="Got 'skin', but it has \\['file', 'age'"):
+        fairness.group_values(faces, "skin")

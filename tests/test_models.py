@@ -155,6 +155,16 @@ def test_fashion_variants_carry_their_regularization():
     assert isinstance(l2.layers[-2].kernel_regularizer, keras.regularizers.L2)
 
 
+def test_batch_norm_momentum_reaches_every_batchnorm_layer():
+    default = mlp((8, 8, 1), 10, hidden=(16,), batch_norm=True)
+    assert [layer.momentum for layer in default.layers
+            if isinstance(layer, keras.layers.BatchNormalization)] == [0.99]
+    fast = cnn((8, 8, 1), 10, blocks=(8, 8), dense=(16,), batch_norm=True,
+               batch_norm_momentum=0.9)
+    assert [layer.momentum for layer in fast.layers
+            if isinstance(layer, keras.layers.BatchNormalization)] == [0.9, 0.9, 0.9]
+
+
 def test_fashion_baseline_mlp_gives_logits():
     model = mlp((28, 28, 1), 10, hidden=(128,), output_activation=None)
     assert model.count_params() == 101_770

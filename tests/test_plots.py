@@ -409,3 +409,57 @@ def test_probability_bars_rejects_wrong_length_and_label(pyplot):
     with pytest.raises(ParameterError, match=r"'true_label' .* Got 'horse'"):
         plots.probability_bars(np.zeros((4, 4)), [0.2, 0.3, 0.5], class_names=NAMES,
                                true_label="horse")
+
+
+# --- fairness ---------------------------------------------------------------------------------
+
+
+def test_fairness_tradeoff_one_panel_per_metric_with_parity_lines(pyplot):
+    frame = pd.DataFrame({"variant": ["unmitigated", "reweighing"], "accuracy": [0.9, 0.87],
+                          "disparate_impact": [0.6, 0.95],
+                          "equal_opportunity_difference": [-0.3, -0.05]})
+    axes = plots.fairness_tradeoff(
+        frame, metrics=["disparate_impact", "equal_opportunity_difference"])
+    assert len(axes) == 2
+    di, eod = axes
+    assert [line.get_xdata()[0] for line in di.get_lines()] == [1.0]
+    assert [line.get_xdata()[0] for line in eod.get_lines()] == [0.0]
+    assert len(di.collections) == 2
+    np.testing.assert_allclose(di.collections[1].get_offsets()[0], [0.95, 0.87])
+    assert _legend_texts(di) == ["unmitigated", "reweighing"]
+    with pytest.raises(ParameterError, match="missing \\['average_odds_difference'\\]"):
+        plots.fairness_tradeoff(frame, metrics=["average_odds_difference"])
+
+
+def test_group_confusion_heatmaps_title_each_group_with_its_size(pyplot):
+    cm = pd.DataFrame([[5, 1], [2, 4]], index=["no", "yes"], columns=["no", "yes"])
+    axes = plots.group_confusion_heatmaps({"a": cm, "b": cm * 2, "c": cm}, ncols=2)
+    assert len(axes) == 4
+    assert [ax.get_title() for ax in axes[:3]] == ["a (n=12)", "b (n=24)", "c (n=12)"]
+    assert not axes[3].get_visible()
+    with pytest.raises(ParameterError, match="non-empty mapping"):
+        plots.group_confusion_heatmaps({})
+
+
+def test_metric_vs_budget_draws_one_line_per_method_on_a_log_axis(pyplot):
+    runs = pd.DataFrame({"method": ["scratch", "scratch", "frozen", "frozen"],
+                         "labels_per_class": [5, 50, 5, 50],
+                         "test_accuracy": [0.4, 0.8, 0.7, 0.9]})
+    ax = plots.metric_vs_budget(runs, chance=0.2)
+    assert ax.get_xscale() == "log"
+    assert [line.get_label() for line in ax.get_lines()] == ["scratch", "frozen", "chance"]
+    np.testing.assert_allclose(ax.get_lines()[1].get_ydata(), [0.7, 0.9])
+
+
+def test_metric_vs_budget_names_the_missing_column(pyplot):
+    with pytest.raises(ParameterError, match="needs columns.*missing \\['method'\\]"):
+        plots.metric_vs_budget(pd.DataFrame({"labels_per_class": [5], "test_accuracy": [0.5]}))
+
+
+def test_group_confusion_heatmaps_write_shares_or_counts_in_the_cells(pyplot):
+    cm = pd.DataFrame([[3, 1], [2, 2]], index=["no", "yes"], columns=["no", "yes"])
+    shares = plots.group_confusion_heatmaps({"a": cm})[0]
+    assert [t.get_text() for t in shares.texts] == ["0.75", "0.25", "0.50", "0.50"]
+    counts = plots.group_confusion_heatmaps({"a": cm}, normalize=False)[0]
+    assert [t.get_text() for t in counts.texts] == ["3", "1", "2", "2"]
+    assert [t.get_text() for t in counts.get_xticklabels()] == ["no", "yes"]

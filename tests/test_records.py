@@ -73,3 +73,49 @@ def test_save_leaves_no_temporary_files(results_tmp):
 def test_missing_record_names_the_command(results_tmp):
     with pytest.raises(FileNotFoundError, match="course-book run 02_training_callbacks"):
         load_record("02_training_callbacks")
+
+
+class _FakeRun:
+    """Stands in for train.RunResult: a name, metrics and fixed test predictions."""
+
+    def __init__(self, prob, data):
+        self.name, self.data, self._prob = "sgd", data, prob
+        self.metrics = {"train_accuracy": 0.9, "test_accuracy": -1.0}
+        self.wall_seconds, self.params = 2.0, 10
+
+    def predict(self, split):
+        assert split == "test"
+        return self._prob
+
+
+def _fake_data(y_test, attributes=None, task="classification"):
+    from types import SimpleNamespace
+
+    return SimpleNamespace(y_test=y_test, x_test=np.zeros((len(y_test), 1)),
+                           class_names=("a", "b", "c"), task=task,
+                           attributes=attributes or {})
+
+
+def test_add_run_recomputes_test_accuracy_from_the_recorded_probabilities(results_tmp):
+    prob = np.eye(3)[[0, 1, 2, 0]]
+    y_test = np.array([0, 1, 0, 0])
+    rec = Record("02_training_callbacks", params={}, dataset="digits")
+    returned = rec.add_run(_FakeRun(prob, _fake_data(y_test)), metrics={"best_epoch": 4})
+    rec.save()
+    entry = load_record("02_training_callbacks")["experiments"][0]
+    assert entry["experiment"] == "sgd" and entry["params"] == 10
+    assert entry["metrics"] == {"train_accuracy": 0.9, "test_accuracy": 0.75, "best_epoch": 4}
+    frame = pd.read_csv(results_tmp / "02_training_callbacks-predictions.csv")
+    assert (frame.y_true == frame.y_pred).mean() == pytest.approx(0.75)
+    assert returned is prob
+
+
+def test_add_run_records_the_test_attributes_as_groups_but_not_paths(results_tmp):
+    table = pd.DataFrame({"gender": ["f", "m"], "path": ["/x/1.jpg", "/x/2.jpg"]})
+    rec = Record("03_loss_functions", params={}, dataset="utkface")
+    rec.add_run(_FakeRun(np.eye(3)[[0, 1]], _fake_data(np.array([0, 1]), {"test": table})),
+                experiment="mse")
+    rec.save()
+    frame = pd.read_csv(results_tmp / "03_loss_functions-predictions.csv")
+    assert list(frame.experiment) == ["mse", "mse"]
+    assert "gender" in frame.columns and "path" not in frame.columns

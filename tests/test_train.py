@@ -302,3 +302,26 @@ def test_run_variants_lets_a_variant_override_fit_options(digits):
 def test_run_variants_rejects_an_unknown_builder(digits):
     with pytest.raises(ParameterError, match="'build' parameter of run_variants.*'vit'"):
         run_variants({"a": {}}, digits, build="vit")
+
+
+def test_tensorflow_retracing_warnings_are_dropped_but_other_warnings_pass():
+    import logging
+
+    import course_utils.train  # noqa: F401  (installs the filter)
+
+    seen = []
+
+    class Keep(logging.Handler):
+        def emit(self, record):
+            seen.append(record.getMessage())
+
+    logger = logging.getLogger("tensorflow")
+    handler = Keep()
+    logger.addHandler(handler)
+    try:
+        logger.warning("5 out of the last 5 calls to <function f> triggered tf.function "
+                       "retracing. Tracing is expensive.")
+        logger.warning("something else")
+    finally:
+        logger.removeHandler(handler)
+    assert seen == ["something else"]

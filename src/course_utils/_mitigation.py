@@ -7,7 +7,8 @@ Import these names from :mod:`course_utils.fairness`, which re-exports them.
 * :func:`eq_odds_postprocess` - post-processing: aif360
   ``EqOddsPostprocessing``, ``CalibratedEqOddsPostprocessing`` or
   ``RejectOptionClassification``, fitted on validation, applied to test.
-* :func:`synthetic_groups`, :func:`inject_bias`, :func:`mark_groups` - the
+* :func:`synthetic_groups`, :func:`inject_bias`, :func:`mark_groups` (all
+  three at once: :func:`with_synthetic_groups`) - the
   offline default: digits with the target "digit >= 5", a *synthetic* group
   attribute ("group A" / "group B"), a controllable bias against group B in
   the training labels, and a visible mark on group B's images so that a model
@@ -41,6 +42,7 @@ __all__ = [
     "mark_groups",
     "reweighing_weights",
     "synthetic_groups",
+    "with_synthetic_groups",
 ]
 
 #: The synthetic group values: (privileged / majority, disadvantaged / minority).
@@ -455,3 +457,66 @@ def mark_groups(
         )
     images[groups == marked, :side, :side, ...] = value
     return images
+
+
+def with_synthetic_groups(
+    data, *, group_fraction: float = 0.3, bias: float = 0.0, seed: int = 0
+):
+    """The offline fairness setup in one step: synthetic groups, a mark, biased training labels.
+
+    Every split gets a synthetic ``group`` attribute (:func:`synthetic_groups`,
+    stratified by label), group B's images get the visible mark of
+    :func:`mark_groups` in every split, and ``bias`` of group B's favorable
+    training labels become unfavorable (:func:`inject_bias`). Validation and
+    test labels stay clean, so an audit measures what the biased training
+    did to the model, against the truth.
+
+    Parameters
+    ----------
+    data : Dataset
+        A binary classification dataset of images (class 1 is the favorable label),
+        e.g. digits regrouped into "digit < 5" / "digit >= 5".
+    group_fraction : float in (0, 1), default 0.3
+        Share of group B in every split.
+    bias : float in [0, 1], default 0.0
+        Share of group B's favorable training labels flipped to unfavorable.
+    seed : int, default 0
+
+    Returns
+    -------
+    Dataset
+        A copy with marked images, biased ``y_train``, ``attributes[split]["group"]``
+        and a description that says the groups and the bias are synthetic.
+
+    Examples
+    --------
+    >>> binary = digits.relabel({d: int(d >= 5) for d in range(10)}, ["< 5", ">= 5"])
+    ... # doctest: +SKIP
+    >>> data = with_synthetic_groups(binary, group_fraction=0.3, bias=0.5)  # doctest: +SKIP
+    """
+    from dataclasses import replace
+
+    import pandas as pd
+
+    if getattr(data, "task", None) != "classification" or data.num_classes != 2:
+        raise ParameterError(
+            "The 'data' parameter of with_synthetic_groups must be a binary classification "
+            f"dataset. Got {getattr(data, 'name', type(data).__name__)!r} with class names "
+            f"{getattr(data, 'class_names', None)}; regroup it first with Dataset.relabel."
+        )
+    parts: dict[str, Any] = {}
+    attributes = {}
+    for offset, split in enumerate(("train", "val", "test")):
+        x, y = data.split(split)
+        groups = synthetic_groups(y, group_fraction=group_fraction, seed=seed + offset)
+        parts[f"x_{split}"] = mark_groups(x, groups)
+        frame = data.attributes.get(split, pd.DataFrame(index=range(len(y))))
+        attributes[split] = frame.reset_index(drop=True).assign(group=groups)
+    parts["y_train"] = inject_bias(data.y_train, attributes["train"]["group"].to_numpy(),
+                                   bias=bias, seed=seed)
+    note = (
+        f"; SYNTHETIC groups {SYNTHETIC_GROUPS[0]!r}/{SYNTHETIC_GROUPS[1]!r} "
+        f"(share of B {group_fraction:g}, B's images marked top-left), "
+        f"injected bias {bias:g} against B in the training labels"
+    )
+    return replace(data, **parts, attributes=attributes, description=data.description + note)

@@ -38,7 +38,8 @@ from . import _image_files as files
 from ._splits import Request, assemble, cap_indices, split_indices
 from .errors import DatasetError
 
-__all__ = ["Dataset", "load_dataset", "dataset_names", "keras_cache_path"]
+__all__ = ["Dataset", "load_dataset", "dataset_names", "keras_cache_path", "class_groups",
+           "DEFAULT_GROUPS"]
 
 SPLITS = ("train", "val", "test")
 
@@ -492,6 +493,86 @@ def _keras_loader(name: str) -> Callable[..., Dataset]:
 
     load.__name__ = f"_load_{name}"
     return load
+
+
+# --------------------------------------------------------------------------- super-classes
+
+#: Super-classes per dataset name, used by :func:`class_groups` when no ``groups`` are given.
+#: Fashion-MNIST: the course's regrouping (its "Bottom" also holds the footwear). Digits: by
+#: the shape of the written digit (closed loops, straight strokes, open curves).
+DEFAULT_GROUPS: dict[str, dict[str, list[int]]] = {
+    "fashion_mnist": {"Top": [0, 2, 3, 4, 6], "Bottom": [1, 5, 7, 9], "Accessories": [8]},
+    "digits": {"round": [0, 6, 8, 9], "straight": [1, 4, 7], "curvy": [2, 3, 5]},
+}
+
+
+def class_groups(
+    data: Dataset, groups: dict[str, list[int | str]] | None = None
+) -> tuple[dict[int, int], tuple[str, ...]]:
+    """Return the ``(mapping, names)`` that :meth:`Dataset.relabel` needs to regroup classes.
+
+    Parameters
+    ----------
+    data : Dataset
+        A classification dataset.
+    groups : dict of str to list of int or str, optional
+        Super-class name -> the classes (indices or names) it holds; every class
+        in exactly one group. None takes :data:`DEFAULT_GROUPS` for
+        ``data.name``, and for any other dataset splits the classes, in their
+        order, into two halves (the first one larger when the count is odd),
+        each named after its classes joined with ``+``.
+
+    Returns
+    -------
+    mapping : dict of int to int
+        Old class index -> super-class index.
+    names : tuple of str
+        Super-class names, in the order of ``groups``.
+
+    Raises
+    ------
+    DatasetError
+        A class that is unknown, in two groups or in none, or an empty group.
+
+    Examples
+    --------
+    >>> mapping, names = class_groups(load_dataset("digits"))  # doctest: +SKIP
+    >>> data.relabel(*class_groups(data, {"small": [0, 1], "big": [2, 3]}))  # doctest: +SKIP
+    """
+    data._need_classes("class_groups")
+    if groups is None:
+        groups = DEFAULT_GROUPS.get(data.name)
+    if groups is None:
+        half = (data.num_classes + 1) // 2
+        parts = [data.class_names[:half], data.class_names[half:]]
+        groups = {"+".join(part): list(part) for part in parts if part}
+    if not isinstance(groups, dict) or not groups:
+        raise DatasetError(
+            "The 'groups' parameter must be a non-empty dict of super-class name -> list of "
+            f"classes. Got {groups!r} instead."
+        )
+    mapping: dict[int, int] = {}
+    for new, (name, members) in enumerate(groups.items()):
+        if isinstance(members, str | int) or not members:
+            raise DatasetError(
+                f"The 'groups' parameter must give each super-class a non-empty list of "
+                f"classes. Got {members!r} for {name!r} instead."
+            )
+        for member in members:
+            old = data._class_index(member)
+            if old in mapping:
+                raise DatasetError(
+                    f"The 'groups' parameter puts class {data.class_names[old]!r} in two "
+                    f"super-classes; give each class exactly one."
+                )
+            mapping[old] = new
+    missing = [data.class_names[i] for i in range(data.num_classes) if i not in mapping]
+    if missing:
+        raise DatasetError(
+            f"The 'groups' parameter leaves classes {missing} of {data.name!r} in no "
+            "super-class; give each class exactly one."
+        )
+    return mapping, tuple(str(name) for name in groups)
 
 
 # --------------------------------------------------------------------------- array helpers

@@ -160,6 +160,7 @@ def _probabilities(y_true, y_prob, class_names, func: str) -> tuple[np.ndarray, 
             f"The 'y_true' parameter of {func} holds class index {int(labels.max())}, but "
             f"'y_prob' has only {k} columns (classes 0..{k - 1})."
         )
+    # float32 softmax rows sum to 1 only within ~1e-7, which scikit-learn's log_loss warns about
     return labels, prob
 
 

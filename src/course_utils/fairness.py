@@ -60,6 +60,7 @@ _MITIGATION_NAMES = frozenset(
         "mark_groups",
         "reweighing_weights",
         "synthetic_groups",
+        "with_synthetic_groups",
     }
 )
 
@@ -70,6 +71,7 @@ __all__ = [
     "fairness_summary",
     "group_confusions",
     "group_metrics",
+    "group_values",
     "label_as_protected_demo",
     *sorted(_MITIGATION_NAMES),
 ]
@@ -211,6 +213,53 @@ def _check_privileged(privileged: Any, groups: _Groups, name: str = "groups") ->
             f"The 'privileged' parameter must be a group value that occurs in {name!r}. "
             f"Got {privileged!r}, but the groups present are {present}."
         )
+
+
+#: Attributes that some datasets spell otherwise: FairFace's ``age`` column holds the bands.
+_ATTRIBUTE_ALIASES = {"age_group": ("age_group", "age")}
+
+
+def group_values(data, attribute: str, *, split: str = "test") -> np.ndarray:
+    """The protected attribute of one split of a dataset, one value per example.
+
+    Parameters
+    ----------
+    data : Dataset
+        From :func:`course_utils.data.load_dataset` (or
+        :func:`with_synthetic_groups`), whose ``attributes[split]`` holds the column.
+    attribute : str
+        Column name, e.g. ``"race"``, ``"group"`` or ``"age_group"`` (FairFace
+        stores its age bands as ``"age"``; ``"age_group"`` finds them there).
+    split : {"train", "val", "test"}, default "test"
+
+    Returns
+    -------
+    numpy.ndarray of shape (n_split,), dtype object
+
+    Raises
+    ------
+    ParameterError
+        If the dataset has no such attribute (the message lists those it has).
+
+    Examples
+    --------
+    >>> race = group_values(faces, "race", split="test")  # doctest: +SKIP
+    """
+    frame = getattr(data, "attributes", {}).get(split)
+    columns = [] if frame is None else list(frame.columns)
+    for column in _ATTRIBUTE_ALIASES.get(attribute, (attribute,)):
+        if column in columns:
+            values = frame[column].to_numpy(dtype=object)
+            if len(values) != len(data.split(split)[1]):
+                raise ParameterError(
+                    f"Attribute {column!r} of split {split!r} has {len(values)} values for "
+                    f"{len(data.split(split)[1])} examples."
+                )
+            return values
+    raise ParameterError(
+        f"The 'attribute' parameter must name an attribute of {data.name!r} ({split} split). "
+        f"Got {attribute!r}, but it has {columns or 'no attributes'}."
+    )
 
 
 def check_protected(target_name: str, protected_name: str) -> None:

@@ -102,6 +102,7 @@ def mlp(
     l2: float = 0.0,
     activity_l2: float = 0.0,
     batch_norm: bool = False,
+    batch_norm_momentum: float = 0.99,
     output_activation: str | None = "softmax",
     name: str | None = None,
 ) -> keras.Model:
@@ -125,6 +126,10 @@ def mlp(
         L2 penalty on the hidden layers' outputs (experiment A's "activity regularizer").
     batch_norm : bool, default False
         BatchNormalization after each hidden Dense, before its activation.
+    batch_norm_momentum : float, default 0.99
+        Momentum of the BatchNormalization running mean and variance (Keras'
+        default). A small training set gives few steps, and the running averages
+        then lag the weights; 0.9 lets them catch up.
     output_activation : str or None, default "softmax"
         ``None`` gives logits (train with ``from_logits=True``).
     name : str, optional
@@ -155,7 +160,7 @@ def mlp(
             )
         )
         if batch_norm:
-            model.add(layers.BatchNormalization())
+            model.add(layers.BatchNormalization(momentum=batch_norm_momentum))
             model.add(layers.Activation(activation))
         if dropout:
             model.add(layers.Dropout(dropout))
@@ -187,6 +192,7 @@ def cnn(
     padding: str | Sequence[str] = "same",
     pooling: str | None = "max",
     batch_norm: bool = False,
+    batch_norm_momentum: float = 0.99,
     dropout: float = 0.0,
     block_dropout: float = 0.0,
     l1: float = 0.0,
@@ -220,6 +226,8 @@ def cnn(
         2x2 pooling closing each block; ``None`` stacks convs without pooling.
     batch_norm : bool, default False
         BatchNormalization after each conv (before ReLU) and each hidden Dense.
+    batch_norm_momentum : float, default 0.99
+        Momentum of the BatchNormalization running statistics (see :func:`mlp`).
     dropout : float, default 0.0
         Dropout after each hidden Dense layer.
     block_dropout : float, default 0.0
@@ -267,7 +275,7 @@ def cnn(
                 )
             )
             if batch_norm:
-                model.add(layers.BatchNormalization())
+                model.add(layers.BatchNormalization(momentum=batch_norm_momentum))
                 model.add(layers.Activation("relu"))
         if pooling is not None:
             model.add(_POOLING[pooling](pool_size=2))
@@ -284,7 +292,7 @@ def cnn(
             )
         )
         if batch_norm:
-            model.add(layers.BatchNormalization())
+            model.add(layers.BatchNormalization(momentum=batch_norm_momentum))
             model.add(layers.Activation("relu"))
         if dropout:
             model.add(layers.Dropout(dropout))

@@ -45,9 +45,12 @@ __all__ = [
     "gap_bars",
     "weight_histograms",
     "accuracy_vs_params",
+    "metric_vs_budget",
     "lr_curve",
     "loss_curves_vs_probability",
     "group_metric_bars",
+    "fairness_tradeoff",
+    "group_confusion_heatmaps",
 ]
 
 GRID_COLOR = "#e3e3e3"
@@ -320,6 +323,133 @@ def group_metric_bars(
     return ax
 
 
+#: Parity value of each aif360 between-group metric (a ratio is fair at 1, a difference at 0).
+_PARITY = {"disparate_impact": 1.0, "statistical_parity_difference": 0.0,
+           "equal_opportunity_difference": 0.0, "average_odds_difference": 0.0}
+
+
+def fairness_tradeoff(
+    summary: pd.DataFrame,
+    *,
+    metrics: Sequence[str] = tuple(_PARITY),
+    accuracy: str = "accuracy",
+    ncols: int = 4,
+    axes=None,
+) -> np.ndarray:
+    """Accuracy against each fairness metric, one panel per metric, one point per variant.
+
+    Each panel marks parity with a dashed line (1 for ``disparate_impact``, 0
+    for the differences), so a mitigation that helps moves its point toward
+    the line, and its cost shows as a drop along the accuracy axis.
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        One row per variant: a ``variant`` column (else the index), ``accuracy``
+        and the ``metrics`` columns (e.g. from
+        :func:`course_utils.fairness.fairness_summary` per variant).
+    metrics : sequence of str, default the four aif360 metrics
+    accuracy : str, default "accuracy"
+        Column on the y axis.
+    ncols : int, default 4
+    axes : array of Axes, optional
+        At least ``len(metrics)`` Axes.
+
+    Returns
+    -------
+    numpy.ndarray of Axes
+
+    Example
+    -------
+    >>> frame = pd.DataFrame({"variant": ["before", "after"], "accuracy": [0.9, 0.88],
+    ...                       "disparate_impact": [0.6, 0.9]})
+    >>> axes = fairness_tradeoff(frame, metrics=["disparate_impact"])
+    """
+    metrics = list(metrics)
+    _columns(summary, [accuracy, *metrics], "summary", "fairness_tradeoff")
+    names = _names(summary, "variant")
+    flat = _grid(axes, len(metrics), ncols=ncols, func="fairness_tradeoff", cell=(3.4, 3.0))
+    colors = palette(len(names))
+    y = summary[accuracy].to_numpy(dtype=float)
+    for ax, metric in zip(flat, metrics, strict=False):
+        _style(ax)
+        x = summary[metric].to_numpy(dtype=float)
+        for name, xi, yi, color in zip(names, x, y, colors, strict=True):
+            ax.scatter([xi], [yi], color=color, label=name, zorder=3, s=40)
+        if metric in _PARITY:
+            ax.axvline(_PARITY[metric], color="black", linestyle="--", linewidth=0.8)
+        ax.set(xlabel=metric.replace("_", " "), ylabel=accuracy, title=metric.replace("_", " "))
+    for ax in flat[len(metrics):]:
+        ax.set_visible(False)
+    flat[0].legend(frameon=False, fontsize="small")
+    return flat
+
+
+def group_confusion_heatmaps(
+    confusions: Mapping[str, pd.DataFrame],
+    *,
+    normalize: bool = True,
+    ncols: int = 4,
+    axes=None,
+) -> np.ndarray:
+    """One confusion heatmap per protected group, titled with the group and its size.
+
+    Drawn with Matplotlib directly, with one shared colour bar when normalized
+    (seaborn's heatmap redraws the whole figure per call, which makes a grid slow).
+
+    Parameters
+    ----------
+    confusions : mapping of group to DataFrame
+        From :func:`course_utils.fairness.group_confusions`: rows true, columns
+        predicted.
+    normalize : bool, default True
+        Rows as shares of the true class (groups of different sizes compare).
+    ncols : int, default 4
+    axes : array of Axes, optional
+
+    Returns
+    -------
+    numpy.ndarray of Axes
+
+    Example
+    -------
+    >>> cm = pd.DataFrame([[5, 1], [2, 4]], index=["no", "yes"], columns=["no", "yes"])
+    >>> axes = group_confusion_heatmaps({"a": cm, "b": cm})
+    """
+    if not isinstance(confusions, Mapping) or not confusions:
+        raise ParameterError(
+            "The 'confusions' parameter of group_confusion_heatmaps must be a non-empty "
+            f"mapping of group to confusion DataFrame. Got {type(confusions).__name__}."
+        )
+    flat = _grid(axes, len(confusions), ncols=ncols, func="group_confusion_heatmaps",
+                 cell=(3.0, 2.8))
+    image = None
+    for ax, (group, cm) in zip(flat, confusions.items(), strict=False):
+        counts = cm.to_numpy(dtype=float)
+        values = counts
+        if normalize:
+            totals = counts.sum(axis=1, keepdims=True)
+            values = np.divide(counts, totals, out=np.zeros_like(counts), where=totals > 0)
+        vmax = 1.0 if normalize else max(float(counts.max()), 1.0)
+        image = ax.imshow(values, cmap="Blues", vmin=0.0, vmax=vmax)
+        for (row, col), value in np.ndenumerate(values):
+            ax.text(col, row, f"{value:.2f}" if normalize else f"{value:.0f}", ha="center",
+                    va="center", color="white" if value > 0.6 * vmax else "black")
+        columns = [str(c) for c in cm.columns]
+        long = max(len(c) for c in columns) > 6
+        ax.set_xticks(range(cm.shape[1]), columns, rotation=30 if long else 0,
+                      ha="right" if long else "center")
+        ax.set_yticks(range(cm.shape[0]), [str(i) for i in cm.index])
+        ax.set(xlabel="predicted", ylabel="true",
+               title=f"{group} (n={int(counts.sum())})")
+    for ax in flat[len(confusions):]:
+        ax.set_visible(False)
+    if normalize:
+        flat[0].figure.colorbar(image, ax=list(flat[: len(confusions)]), shrink=0.8,
+                                label="share of true class")
+    return flat
+
+
 def gap_bars(summary: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     """Train minus validation accuracy per variant (overfitting shows as a tall bar).
 
@@ -362,6 +492,46 @@ def accuracy_vs_params(
         ax.annotate(name, (x, y), xytext=(4, 4), textcoords="offset points", fontsize="small")
     ax.set_xscale("log")
     ax.set(xlabel="parameters (log scale)", ylabel=metric, title=f"{metric} vs model size")
+    return ax
+
+
+def metric_vs_budget(
+    table: pd.DataFrame, *, budget: str = "labels_per_class", metric: str = "test_accuracy",
+    by: str = "method", chance: float | None = None, ax: Axes | None = None
+) -> Axes:
+    """``metric`` against a label budget (log x), one line with markers per ``by`` value.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        One row per run with columns ``budget``, ``metric`` and ``by``.
+    budget, metric, by : str
+        Column names: the x axis, the y axis and what makes one line.
+    chance : float, optional
+        Draw the chance level as a dotted line.
+    ax : matplotlib Axes, optional
+
+    Example
+    -------
+    >>> runs = pd.DataFrame({"method": ["a", "a"], "labels_per_class": [5, 10],
+    ...                      "test_accuracy": [0.5, 0.7]})
+    >>> ax = metric_vs_budget(runs)
+    """
+    _columns(table, [budget, metric, by], "table", "metric_vs_budget")
+    ax = _style(_axes(ax))
+    groups = list(dict.fromkeys(table[by]))
+    for color, group in zip(palette(len(groups)), groups, strict=True):
+        rows = table[table[by] == group].sort_values(budget)
+        ax.plot(rows[budget], rows[metric], marker="o", color=color, label=str(group))
+    if chance is not None:
+        ax.axhline(chance, color=OTHER_COLOR, linestyle=":", label="chance")
+    ax.set_xscale("log")
+    ticks = sorted(set(table[budget]))
+    ax.set_xticks(ticks, [str(t) for t in ticks])
+    ax.minorticks_off()
+    ax.legend(frameon=False)
+    ax.set(xlabel=budget.replace("_", " ") + " (log scale)", ylabel=metric,
+           title=f"{metric} vs {budget.replace('_', ' ')}")
     return ax
 
 

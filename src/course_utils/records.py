@@ -209,6 +209,58 @@ class Record:
             frame[column] = np.asarray(values)
         self._predictions.append(frame)
 
+    def add_run(self, result: Any, *, experiment: str | None = None,
+                metrics: Mapping[str, Any] | None = None,
+                groups: Mapping[str, Sequence] | None = None, **info: Any) -> np.ndarray:
+        """Add a training run (a ``course_utils.train.RunResult``) and its test predictions.
+
+        Records the run's metrics (plus ``metrics``), ``wall_seconds`` and
+        ``params``, and the test predictions. For classification,
+        ``test_accuracy`` is recomputed from the argmax of the probabilities
+        recorded, so the predictions file and the metric always agree.
+
+        Parameters
+        ----------
+        result : RunResult
+            Needs ``name``, ``metrics``, ``wall_seconds``, ``params``, ``data``
+            and ``predict(split)``.
+        experiment : str, optional
+            Defaults to ``result.name``.
+        metrics : mapping, optional
+            Extra metrics, e.g. ``{"best_epoch": result.best_epoch}``.
+        groups : mapping of column to values, optional
+            Default: every column of ``result.data.attributes["test"]`` except
+            ``path`` (none when the dataset has no attributes); ``{}`` for none.
+        **info
+            Extra facts for the entry, as in :meth:`add`.
+
+        Returns
+        -------
+        numpy.ndarray
+            The test predictions recorded: probabilities ``(n, k)`` or values ``(n,)``.
+
+        Example
+        -------
+        >>> probs = record.add_run(result, metrics={"best_epoch": 7})  # doctest: +SKIP
+        """
+        data = result.data
+        name = experiment or result.name
+        predicted = np.asarray(result.predict("test"))
+        if groups is None:
+            table = getattr(data, "attributes", {}).get("test")
+            groups = {} if table is None else {
+                c: table[c].to_numpy() for c in table.columns if c != "path"}
+        values = dict(result.metrics)
+        if data.task == "classification":
+            values["test_accuracy"] = float((predicted.argmax(axis=1) == data.y_test).mean())
+            self.add_predictions(name, data.y_test, y_prob=predicted,
+                                 class_names=data.class_names, groups=groups)
+        else:
+            self.add_predictions(name, data.y_test, predicted, groups=groups, x=data.x_test)
+        values.update(metrics or {})
+        self.add(name, values, wall_seconds=result.wall_seconds, params=result.params, **info)
+        return predicted
+
     def to_dict(self) -> dict[str, Any]:
         """Return the record as the JSON document :meth:`save` writes."""
         return {

@@ -20,6 +20,7 @@ Example
 from __future__ import annotations
 
 import importlib.util
+import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -45,6 +46,21 @@ __all__ = [
     "load_model",
     "OPTIMIZERS",
 ]
+
+
+class _NoRetracingWarning(logging.Filter):
+    """Drop TensorFlow's "triggered tf.function retracing" warning.
+
+    Every variant of :func:`run_variants` is a fresh model that traces its own
+    train and predict functions, which TensorFlow reports as excessive
+    retracing; here that is expected, and the warning would clutter notebooks.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "triggered tf.function retracing" not in record.getMessage()
+
+
+logging.getLogger("tensorflow").addFilter(_NoRetracingWarning())
 
 # name -> (class, default keyword arguments): the one place optimizer names resolve.
 OPTIMIZERS: dict[str, tuple[type, dict[str, Any]]] = {
