@@ -114,7 +114,7 @@ def decode_images(
     paths: list[Path], request: Request, bad: _BadFiles
 ) -> tuple[np.ndarray, np.ndarray]:
     """Decode ``paths`` into ``(images, kept)``: float32 ``(n, h, w, c)`` and a bool mask."""
-    from tqdm.auto import tqdm
+    from tqdm import tqdm  # plain text bars: no ipywidgets needed in notebooks
 
     size, gray = request.image_size, request.grayscale
     workers = min(32, (os.cpu_count() or 1) + 4)

@@ -161,7 +161,7 @@ def _probabilities(y_true, y_prob, class_names, func: str) -> tuple[np.ndarray, 
             f"'y_prob' has only {k} columns (classes 0..{k - 1})."
         )
     # float32 softmax rows sum to 1 only within ~1e-7, which scikit-learn's log_loss warns about
-    return labels, prob
+    return labels, prob / sums[:, None]
 
 
 def _hard(y_true, y_pred, class_names, func: str) -> tuple[np.ndarray, np.ndarray, list[str]]:

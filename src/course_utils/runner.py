@@ -308,6 +308,7 @@ def _execute(plan: RunPlan, progress: bool) -> Outcome:
     layout.results_dir.mkdir(parents=True, exist_ok=True)
     saved_env = dict(os.environ)
     os.environ["COURSE_BOOK_RESULTS"] = str(layout.results_dir)  # the kernel inherits it
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's C++ start-up chatter
     if os.environ.get("MPLBACKEND", "").lower() == "agg":
         del os.environ["MPLBACKEND"]  # kernels draw inline, so figures reach the page
     try:
@@ -361,7 +362,7 @@ def _execute_in_env(plan: RunPlan, progress: bool) -> Outcome:
 def run_plans(plans: Iterable[RunPlan], *, jobs: int = 1, force: bool = False,
               progress: bool = True, echo=print) -> list[Outcome]:
     """Execute the plans (cached ones skipped unless ``force``); return one outcome each."""
-    from tqdm.auto import tqdm
+    from tqdm import tqdm  # plain text bars: no ipywidgets needed in notebooks
 
     plans = list(plans)
     outcomes: dict[str, Outcome] = {}

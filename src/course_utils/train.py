@@ -30,7 +30,7 @@ from typing import Any
 import keras
 import numpy as np
 import pandas as pd
-from tqdm.auto import tqdm
+from tqdm import tqdm  # plain text bars: no ipywidgets needed in notebooks
 
 from . import models as _models  # registers the custom layers for load_model
 from .errors import ParameterError
