@@ -67,7 +67,7 @@ def test_results_page_has_a_table_per_topic(smoke_book):
     layout, index = smoke_book
     text = (index.parent / "book" / "results.html").read_text()
     assert text.count("<table") >= len(notebook_names(layout))
-    assert "original dataset" in text
+    assert "different dataset" in text and "(digits)" in text
 
 
 def test_no_machine_path_in_the_html(smoke_book):

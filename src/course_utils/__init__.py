@@ -17,6 +17,7 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     "paths": ["project_root", "results_dir", "resolve_path"],
+    "narrative": ["glue"],
     "records": ["Record", "load_record", "library_versions", "device_name"],
     "data": ["Dataset", "load_dataset", "dataset_names", "keras_cache_path"],
     "models": ["mlp", "cnn", "rnn", "transfer", "set_trainable", "penultimate", "param_table",

@@ -79,16 +79,17 @@ def results_tables(records: dict[str, dict[str, Any]],
                 original_dataset = original.get("dataset")
                 same = original_dataset and str(record.get("dataset", "")).lower().startswith(
                     str(original_dataset).split()[0].lower())
+                our_dataset = record.get("dataset", "—")
                 rows.append({
                     "experiment": entry["experiment"],
                     "metric": metric,
-                    "ours": _format(ours),
-                    "our dataset": record.get("dataset", "—"),
-                    "original": _format(original.get("value")),
-                    "original dataset": original_dataset or "—",
-                    "note": (original.get("note", "") + (
-                        "" if same or not original_dataset else
-                        "; different dataset from ours")).strip("; "),
+                    "ours": f"{_format(ours)} ({our_dataset})",
+                    "original": (f"{_format(original.get('value'))} ({original_dataset})"
+                                 if original_dataset else "—"),
+                    "note": "; ".join(part for part in (
+                        original.get("note", ""),
+                        "" if same or not original_dataset else "different dataset")
+                        if part),
                 })
         title = reference.get("topic", notebook)
         tables[f"{notebook[:2]}. {title}"] = pd.DataFrame(rows)

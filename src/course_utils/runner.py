@@ -256,15 +256,34 @@ def plan_runs(names: Sequence[str] | None = None, *, preset: str = "quick",
 
 
 def _cached(plan: RunPlan) -> bool:
+    """True when the executed copy and the record both come from a run with this fingerprint.
+
+    Checking both matters: a run with other parameters (a smoke test, say) may
+    have replaced the record while the executed copy stayed.
+    """
     executed = plan.layout.executed(plan.name)
     record = plan.layout.results_dir / f"{plan.name}.json"
-    if not (executed.is_file() and record.is_file()):
-        return False
     try:
         meta = json.loads(executed.read_text(encoding="utf-8"))["metadata"].get(_META_KEY, {})
+        stamp = json.loads(record.read_text(encoding="utf-8")).get("fingerprint")
     except (OSError, ValueError, KeyError):
         return False
-    return meta.get("fingerprint") == plan.fingerprint
+    return meta.get("fingerprint") == stamp == plan.fingerprint
+
+
+def _hide_default_injection(nb) -> None:
+    """Hide papermill's injected cell when it only restates the preset's name.
+
+    The run box at the top already lists every parameter in force; the
+    injected cell stays visible when it carries real overrides.
+    """
+    for cell in nb.cells:
+        tags = cell.metadata.get("tags", [])
+        if "injected-parameters" in tags:
+            lines = [line for line in cell.source.splitlines()
+                     if line.strip() and not line.startswith("#")]
+            if all(line.startswith("preset =") for line in lines):
+                cell.metadata["tags"] = [*tags, "remove-cell"]
 
 
 def environment_box(record: Mapping[str, Any]) -> str:
@@ -290,6 +309,12 @@ def environment_box(record: Mapping[str, Any]) -> str:
         f"**Libraries:** {libraries}",
         "```",
     ])
+
+
+def _write_json(path: Path, data: Mapping[str, Any]) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
 
 
 def _failure_summary(exc: BaseException) -> str:
@@ -349,6 +374,9 @@ def _execute_in_env(plan: RunPlan, progress: bool) -> Outcome:
                        f"the notebook ran but wrote no results record at {record_path}",
                        failed)
     record = json.loads(record_path.read_text(encoding="utf-8"))
+    record["fingerprint"] = plan.fingerprint
+    _write_json(record_path, record)
+    _hide_default_injection(nb)
     box = nbformat.v4.new_markdown_cell(environment_box(record))
     box.metadata["tags"] = ["run-environment"]
     nb.cells.insert(1 if nb.cells and nb.cells[0].cell_type == "markdown" else 0, box)
