@@ -92,3 +92,24 @@ def test_smoke_run_succeeds_and_records_every_variant(smoke_run, name):
         if accuracy is not None and len(rows):
             recomputed = (rows.y_true == rows.y_pred).mean()
             assert recomputed == pytest.approx(accuracy, abs=1e-6), entry["experiment"]
+
+
+@pytest.mark.notebooks
+@pytest.mark.parametrize("name", ["01_optimizers", "07_augmentation"])
+def test_same_seed_gives_the_same_metrics(smoke_run, tmp_path, name):
+    from course_utils.runner import plan_runs, run_plans
+
+    layout, _ = smoke_run
+    metrics = {}
+    for seed in (0, 1):
+        again = Layout(layout.root, tmp_path / f"executed{seed}", tmp_path / f"results{seed}")
+        (outcome,) = run_plans(plan_runs([name], preset="smoke", overrides={"seed": seed},
+                                         layout=again), progress=False)
+        assert outcome.ok, outcome.error
+        record = json.loads((again.results_dir / f"{name}.json").read_text())
+        metrics[seed] = {e["experiment"]: e["metrics"].get("test_accuracy")
+                         for e in record["experiments"]}
+    first = json.loads((layout.results_dir / f"{name}.json").read_text())
+    assert {e["experiment"]: e["metrics"].get("test_accuracy")
+            for e in first["experiments"]} == metrics[0]
+    assert metrics[1] != metrics[0]
