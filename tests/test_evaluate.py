@@ -288,3 +288,20 @@ def test_scores_accept_float32_softmax_rows_without_a_warning():
         warnings.simplefilter("error")
         values = evaluate.scores(y_true, prob.astype(np.float32))
     assert values["accuracy"] == pytest.approx(float((prob.argmax(1) == y_true).mean()))
+
+
+def test_change_from_compares_each_row_with_its_baseline():
+    frame = pd.DataFrame({"test_accuracy": [0.5, 0.75, 0.6, 0.7]},
+                         index=["base", "wide", "other", "other_plus"])
+    out = evaluate.change_from(frame, {"base": "base", "wide": "base", "other_plus": "other"})
+    assert out["compared_to"].tolist() == ["base", "base", "other", "other"]
+    np.testing.assert_allclose(out["change"], [0.0, 0.25, 0.0, 0.1])
+    assert "change" not in frame
+
+
+def test_change_from_names_a_missing_baseline_or_metric():
+    frame = pd.DataFrame({"test_accuracy": [0.5]}, index=["base"])
+    with pytest.raises(ParameterError, match="names \\['gone'\\], which are not rows"):
+        evaluate.change_from(frame, "gone")
+    with pytest.raises(ParameterError, match="needs a 'val_accuracy' column"):
+        evaluate.change_from(frame, "base", metric="val_accuracy")

@@ -435,3 +435,101 @@ def test_group_values_finds_fairface_age_bands_and_names_missing_attributes(tmp_
     assert len(fairness.group_values(faces, "race", split="train")) == len(faces.y_train)
     with pytest.raises(ParameterError, match="Got 'skin', but it has \\['file', 'age'"):
         fairness.group_values(faces, "skin")
+
+
+# ----------------------------------------------------------------------------- notebook helpers
+
+
+def test_fairness_setup_on_digits_resolves_the_auto_choices():
+    setup = fairness.fairness_setup("digits", bias=0.5, limit=60, seed=0)
+    assert (setup.target, setup.protected, setup.privileged) == ("digit >= 5", "group", "group A")
+    assert setup.synthetic and setup.also_audit is None
+    assert list(setup.test_groups) == ["group"]
+    assert {len(setup.groups[s]) for s in ("train", "test")} == {60}
+
+
+def test_fairness_setup_on_faces_audits_race_and_age(tmp_path):
+    from fakes import make_fairface
+
+    folder = make_fairface(tmp_path, n_train=28, n_val=14)
+    setup = fairness.fairness_setup("fairface", folder, val_fraction=0.3)
+    assert (setup.target, setup.protected, setup.also_audit) == ("gender", "race", "age_group")
+    assert not setup.synthetic
+    assert setup.privileged == pd.Series(setup.groups["train"]).mode()[0]
+    assert list(setup.test_groups) == ["race", "age_group"]
+    with pytest.raises(ParameterError, match="is the target itself"):
+        fairness.fairness_setup("fairface", folder, protected="gender")
+
+
+def test_group_sizes_counts_and_base_rates_per_group():
+    data = _TwoSplits()
+    table = fairness.group_sizes(data, {"train": GROUPS, "test": GROUPS[::-1]})
+    assert table["n_train"].tolist() == [5, 5]
+    assert table.loc["a", "train_base_rate"] == pytest.approx(3 / 5)
+    assert table.loc["b", "test_base_rate"] == pytest.approx(3 / 5)
+
+
+class _TwoSplits:
+    """The ten hand-computed examples as the train, val and test split of a dataset."""
+
+    num_classes = 2
+    y_train = y_val = y_test = Y
+
+    def split(self, name):
+        return np.zeros((len(Y), 1)), Y
+
+
+class _FixedRun:
+    """A run whose test predictions are PRED and whose other splits are right."""
+
+    name, params, wall_seconds, data = "fixed", 7, 1.0, _TwoSplits()
+
+    def __init__(self, pred):
+        self.pred = pred
+
+    def predict(self, split="test"):
+        labels = self.pred if split == "test" else Y
+        return np.eye(2)[labels] * 0.8 + 0.1
+
+
+def test_mitigation_summary_and_effects_compare_variants_with_the_baseline():
+    runs = {"unmitigated": _FixedRun(PRED), "perfect": _FixedRun(Y)}
+    groups = {s: GROUPS for s in ("train", "val", "test")}
+    summary = fairness.mitigation_summary(runs, groups, privileged="a")
+    assert summary.loc["unmitigated", "test_accuracy"] == pytest.approx(0.7)
+    assert summary.loc["unmitigated", "train_accuracy"] == 1.0
+    assert summary.loc["unmitigated", "statistical_parity_difference"] == pytest.approx(-0.2)
+    effects = fairness.mitigation_effects(summary)
+    assert list(effects.index) == ["perfect"]
+    assert effects.loc["perfect", "spd_word"] == "narrowed"
+    assert effects.loc["perfect", "eod_word"] == "did not narrow"  # both TPRs were 2/3
+    assert effects.loc["perfect", "accuracy_word"] == "gained"
+    assert effects.loc["perfect", "accuracy_change"] == pytest.approx(0.3)
+    with pytest.raises(ParameterError, match="Got 'nothing'; the variants are"):
+        fairness.mitigation_effects(summary, baseline="nothing")
+
+
+def test_postprocessed_run_adjusts_every_split_and_predicts_one_hot():
+    rng = np.random.default_rng(0)
+    y, scores, groups = _biased_scores(400, rng)
+
+    class Data:
+        num_classes = 2
+        y_train = y_val = y_test = y
+
+        def split(self, name):
+            return np.zeros((len(y), 1)), y
+
+    class Run:
+        data, params = Data(), 3
+
+        def predict(self, split="test"):
+            return np.column_stack([1 - scores, scores])
+
+    adjusted = fairness.postprocessed_run(Run(), {s: groups for s in ("train", "val", "test")},
+                                          privileged="group A", seed=0)
+    assert adjusted.name == "eq_odds" and adjusted.params == 3
+    probs = adjusted.predict("test")
+    assert probs.shape == (len(y), 2) and set(probs.sum(axis=1)) == {1.0}
+    accuracy = float((probs.argmax(axis=1) == y).mean())
+    assert adjusted.metrics["test_accuracy"] == accuracy

@@ -20,3 +20,23 @@ def test_glue_stores_a_formattable_repr(monkeypatch):
     glue("accuracy", np.float64(0.125))
     assert repr(seen["accuracy"]) == "0.125"
     assert f"{float(repr(seen['accuracy'])):.2f}" == "0.12"
+
+
+def test_glue_all_prefixes_and_converts(monkeypatch):
+    seen = {}
+    monkeypatch.setattr("myst_nb.glue", lambda name, value, display: seen.update({name: value}))
+    from course_utils.narrative import glue_all
+
+    glue_all({"gap": np.float32(0.5), "winner": "adam"}, prefix="mlp_")
+    assert seen == {"mlp_gap": 0.5, "mlp_winner": "adam"}
+    assert type(seen["mlp_gap"]) is float
+
+
+@pytest.mark.parametrize(("change", "kwargs", "word"), [
+    (0.1, {}, "helped"), (-0.1, {}, "hurt"), (0.0, {}, "made no difference"),
+    (0.001, {"tolerance": 0.01}, "made no difference"), (float("nan"), {}, "could not be compared"),
+    (-2, {"better": "narrowed", "worse": "widened"}, "widened")])
+def test_verdict_words(change, kwargs, word):
+    from course_utils.narrative import verdict
+
+    assert verdict(change, **kwargs) == word

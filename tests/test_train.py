@@ -13,10 +13,16 @@ from course_utils.models import cnn, mlp, rnn
 from course_utils.train import (
     Comparison,
     RunResult,
+    after_best_epoch,
+    cnn_trial_variants,
     fit,
     get_optimizer,
+    history_difference,
     load_model,
+    lr_cuts,
     optimizer_variants,
+    read_history_csv,
+    reload_checkpoint,
     run_variants,
     set_seed,
 )
@@ -325,3 +331,97 @@ def test_tensorflow_retracing_warnings_are_dropped_but_other_warnings_pass():
     finally:
         logger.removeHandler(handler)
     assert seen == ["something else"]
+
+
+# ---------------------------------------------------------------- builders, histories, trials
+def test_fit_builds_a_model_from_a_function_after_seeding(digits):
+    def build():
+        return small_mlp(digits, dropout=0.2)
+
+    first = fit(build, digits, seed=4, epochs=1, **QUIET)
+    second = fit(build, digits, seed=4, epochs=1, **QUIET)
+    assert first.history["loss"].tolist() == second.history["loss"].tolist()
+
+
+def test_fit_rejects_a_model_that_is_neither_a_model_nor_a_builder(digits):
+    with pytest.raises(ParameterError, match="'model' parameter of fit must be a Keras model"):
+        fit("mlp", digits, epochs=1, **QUIET)
+
+
+def test_run_variants_takes_a_builder_per_variant(digits):
+    variants = {"dense": {"build": "mlp", "model": {"hidden": (8,)}},
+                "conv": {"model": {"blocks": (4,), "dense": ()}}}
+    results = run_variants(variants, digits, build="cnn", epochs=1, **QUIET).results
+    assert any(isinstance(layer, keras.layers.Conv2D) for layer in results["conv"].model.layers)
+    assert not any(isinstance(layer, keras.layers.Conv2D)
+                   for layer in results["dense"].model.layers)
+
+
+def test_run_variants_rejects_an_unknown_builder_of_one_variant(digits):
+    with pytest.raises(ParameterError, match="'build' parameter of run_variants"):
+        run_variants({"a": {"build": "lstm"}}, digits, build="mlp", epochs=1, **QUIET)
+
+
+def test_reload_checkpoint_scores_the_saved_best_model(trained, digits):
+    result, folder = trained
+    reloaded = reload_checkpoint(result, folder / "best.keras", name="again")
+    assert reloaded.name == "again" and reloaded.best_epoch == result.best_epoch
+    assert sorted(reloaded.metrics) == ["test_accuracy", "train_accuracy", "val_accuracy"]
+    expected = float((reloaded.predict("test").argmax(axis=1) == digits.y_test).mean())
+    assert reloaded.metrics["test_accuracy"] == expected
+
+
+def test_read_history_csv_counts_epochs_from_one_and_matches_the_history(trained):
+    result, folder = trained
+    from_disk = read_history_csv(folder / "history.csv")
+    assert from_disk["epoch"].tolist() == result.history["epoch"].tolist()
+    assert history_difference(from_disk, result.history,
+                              columns=["loss", "val_loss"]) == pytest.approx(0, abs=1e-6)
+
+
+def test_read_history_csv_names_a_missing_file(tmp_path):
+    with pytest.raises(ParameterError, match="'nothing.csv', which does not exist"):
+        read_history_csv(tmp_path / "nothing.csv")
+
+
+def test_history_difference_compares_the_common_epochs_only():
+    short = pd.DataFrame({"loss": [1.0, 0.5], "val_loss": [1.0, 0.9]})
+    long = pd.DataFrame({"loss": [1.0, 0.5, 0.1], "val_loss": [1.0, 0.8, 2.0]})
+    assert history_difference(short, long) == pytest.approx(0.1)
+    with pytest.raises(ParameterError, match="names \\['accuracy'\\]"):
+        history_difference(short, long, columns=["accuracy"])
+
+
+def test_lr_cuts_lists_the_epochs_that_start_with_a_lower_rate():
+    history = pd.DataFrame({"epoch": [1, 2, 3, 4], "lr": [0.1, 0.1, 0.01, 0.001]})
+    assert lr_cuts(history) == [3, 4]
+    assert lr_cuts(history.assign(lr=0.1)) == []
+    with pytest.raises(ParameterError, match="needs an 'lr' column"):
+        lr_cuts(history.drop(columns="lr"))
+
+
+def test_after_best_epoch_reports_both_ends_of_the_run():
+    history = pd.DataFrame({"epoch": [1, 2, 3], "loss": [1.0, 0.5, 0.2],
+                            "val_loss": [1.0, 0.6, 0.7], "accuracy": [0.5, 0.8, 0.9],
+                            "val_accuracy": [0.5, 0.7, 0.75], "epoch_seconds": [1.0, 2.0, 4.0]})
+    facts = after_best_epoch(history, best_epoch=2)
+    assert facts["epochs"] == 3 and facts["extra_seconds"] == 4.0
+    assert facts["val_loss_trend"] == "rose"
+    assert facts["end_gap"] == pytest.approx(0.15)
+    assert facts["val_accuracy_gain"] == pytest.approx(0.05)
+    with pytest.raises(ParameterError, match="between 1 and 3"):
+        after_best_epoch(history, best_epoch=4)
+
+
+def test_cnn_trial_variants_always_include_the_baseline_and_keep_the_order():
+    trials, six = cnn_trial_variants(["d_l1", "wider", "d_cnn"], batch_norm_momentum=0.9)
+    assert list(trials) == ["one_block", "wider"] and list(six) == ["d_l1", "d_cnn"]
+    assert trials["wider"]["model"]["blocks"] == (128,)
+    everything, _ = cnn_trial_variants(["bn_dropout_l2", "mlp"], batch_norm_momentum=0.9)
+    assert everything["bn_dropout_l2"]["model"]["batch_norm_momentum"] == 0.9
+    assert everything["mlp"]["build"] == "mlp"
+
+
+def test_cnn_trial_variants_reject_an_unknown_name():
+    with pytest.raises(ParameterError, match="unknown: \\['tiny'\\]"):
+        cnn_trial_variants(["one_block", "tiny"])

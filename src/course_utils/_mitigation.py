@@ -18,13 +18,17 @@ Import these names from :mod:`course_utils.fairness`, which re-exports them.
 from __future__ import annotations
 
 import logging
+import time
 import warnings
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from course_utils.errors import ParameterError
 from course_utils.fairness import (
+    FAIRNESS_METRICS,
     _check_lengths,
     _check_privileged,
     _column,
@@ -33,11 +37,20 @@ from course_utils.fairness import (
     _label_coder,
     _refuse_label_as_groups,
     _with_labels,
+    check_protected,
+    fairness_summary,
+    group_values,
 )
 
 __all__ = [
     "SYNTHETIC_GROUPS",
+    "FairnessSetup",
+    "PostprocessedRun",
     "eq_odds_postprocess",
+    "fairness_setup",
+    "mitigation_effects",
+    "mitigation_summary",
+    "postprocessed_run",
     "inject_bias",
     "mark_groups",
     "reweighing_weights",
@@ -520,3 +533,273 @@ def with_synthetic_groups(
         f"injected bias {bias:g} against B in the training labels"
     )
     return replace(data, **parts, attributes=attributes, description=data.description + note)
+
+
+
+# ----------------------------------------------------------------------------- notebook setup
+
+_SPLITS = ("train", "val", "test")
+
+
+@dataclass(frozen=True)
+class FairnessSetup:
+    """A dataset ready for a fairness audit, from :func:`fairness_setup`.
+
+    Attributes
+    ----------
+    data : Dataset
+        Binary classification data (class 1 favorable).
+    target : str
+        What the model predicts (``"digit >= 5"`` on the synthetic digits).
+    protected : str
+        The audited attribute; ``groups[split]`` holds its values.
+    privileged : group value
+        The reference group (given, or the largest group of the training split).
+    also_audit : str or None
+        A second attribute; ``second_groups[split]`` holds its values and
+        ``second_privileged`` its largest training group.
+    synthetic : bool
+        True for the offline digits with synthetic groups and injected bias.
+    """
+
+    data: Any = field(repr=False)
+    target: str
+    protected: str
+    privileged: Any
+    groups: dict[str, np.ndarray] = field(repr=False)
+    also_audit: str | None = None
+    second_groups: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+    second_privileged: Any = None
+    synthetic: bool = False
+
+    @property
+    def test_groups(self) -> dict[str, np.ndarray]:
+        """The audited attributes of the test split, ``{attribute: values}``."""
+        second = {self.also_audit: self.second_groups["test"]} if self.also_audit else {}
+        return {self.protected: self.groups["test"], **second}
+
+
+def _largest(values: np.ndarray) -> Any:
+    return pd.Series(values).mode()[0]
+
+
+def fairness_setup(
+    dataset: str = "digits",
+    data_dir=None,
+    *,
+    target: str = "gender",
+    protected: str = "auto",
+    also_audit: str | None = "auto",
+    privileged: Any = "auto",
+    image_size=None,
+    val_fraction: float = 0.2,
+    group_fraction: float = 0.3,
+    bias: float = 0.0,
+    seed: int = 0,
+    limit: int | None = None,
+) -> FairnessSetup:
+    """Load a dataset for the fairness audit and resolve the attributes to audit.
+
+    On ``"digits"`` the target is "digit >= 5" and every example gets a
+    synthetic group with a visible mark and ``bias`` injected into the
+    training labels (:func:`with_synthetic_groups`). On face datasets
+    (``"fairface"``, ``"utkface"``) ``target`` is the predicted attribute and
+    nothing is injected.
+
+    Parameters
+    ----------
+    dataset, data_dir
+        As in :func:`course_utils.data.load_dataset`.
+    target : str, default "gender"
+        Face datasets only.
+    protected : str, default "auto"
+        ``"auto"``: ``"group"`` on digits, ``"race"`` on faces. Never the target
+        (:func:`check_protected`).
+    also_audit : str or None, default "auto"
+        ``"auto"``: ``"age_group"`` on faces, none on digits.
+    privileged : group value, default "auto"
+        ``"auto"``: the largest group of the training split.
+    image_size, val_fraction, seed, limit
+        Passed to the loader.
+    group_fraction, bias : float
+        Digits only: share of group B, and share of its favorable training labels flipped.
+
+    Returns
+    -------
+    FairnessSetup
+
+    Examples
+    --------
+    >>> setup = fairness_setup("digits", bias=0.5)  # doctest: +SKIP
+    >>> setup.privileged  # doctest: +SKIP
+    'group A'
+    """
+    from course_utils.data import load_dataset
+
+    synthetic = dataset == "digits"
+    if synthetic:
+        digits = load_dataset("digits", val_fraction=val_fraction, seed=seed, limit=limit)
+        binary = digits.relabel({d: int(d >= 5) for d in range(10)}, ["digit < 5", "digit >= 5"])
+        data = with_synthetic_groups(binary, group_fraction=group_fraction, bias=bias, seed=seed)
+        target = "digit >= 5"
+    else:
+        data = load_dataset(dataset, data_dir, target=target, image_size=image_size,
+                            val_fraction=val_fraction, seed=seed, limit=limit)
+    protected = ("group" if synthetic else "race") if protected == "auto" else protected
+    also_audit = (None if synthetic else "age_group") if also_audit == "auto" else also_audit
+    check_protected(target, protected)
+    groups = {split: group_values(data, protected, split=split) for split in _SPLITS}
+    second = ({split: group_values(data, also_audit, split=split) for split in _SPLITS}
+              if also_audit else {})
+    return FairnessSetup(
+        data=data, target=target, protected=protected,
+        privileged=_largest(groups["train"]) if privileged == "auto" else privileged,
+        groups=groups, also_audit=also_audit, second_groups=second,
+        second_privileged=_largest(second["train"]) if also_audit else None,
+        synthetic=synthetic,
+    )
+
+
+# ----------------------------------------------------------------------------- variants
+
+
+@dataclass
+class PostprocessedRun:
+    """A trained run whose predictions a post-processor adjusted; duck-types ``RunResult``.
+
+    ``predict(split)`` returns the adjusted labels one-hot, as the
+    probabilities of the post-processed classifier (it outputs hard labels),
+    so ``Record.add_run`` records them and recomputes ``test_accuracy`` from them.
+    """
+
+    name: str
+    data: Any = field(repr=False)
+    labels: dict[str, np.ndarray] = field(repr=False)
+    metrics: dict[str, float]
+    wall_seconds: float
+    params: int
+
+    def predict(self, split: str = "test") -> np.ndarray:
+        """The adjusted predictions of ``split``, one-hot, shape ``(n, 2)``."""
+        return np.eye(self.data.num_classes)[self.labels[split].astype(int)]
+
+
+def postprocessed_run(run, groups: dict[str, Any], *, privileged, method: str = "eq_odds",
+                      seed: int = 0, name: str | None = None) -> PostprocessedRun:
+    """Fit an aif360 post-processor on the validation split of a run, adjust every split.
+
+    Parameters
+    ----------
+    run : RunResult
+        A trained binary classifier (class 1 favorable).
+    groups : dict of str to array-like
+        ``{split: protected value per example}`` for train, val and test.
+    privileged : group value
+    method : {"eq_odds", "calibrated", "reject_option"}, default "eq_odds"
+        See :func:`eq_odds_postprocess`.
+    seed : int, default 0
+    name : str, optional
+        Defaults to ``method``.
+
+    Returns
+    -------
+    PostprocessedRun
+        ``metrics`` holds ``<split>_accuracy`` of the adjusted labels;
+        ``wall_seconds`` is the post-processing time; ``params`` the run's.
+
+    Examples
+    --------
+    >>> adjusted = postprocessed_run(run, setup.groups, privileged="group A")  # doctest: +SKIP
+    """
+    start = time.perf_counter()
+    data = run.data
+    scores = {split: run.predict(split)[:, 1] for split in _SPLITS}
+    labels = {
+        split: eq_odds_postprocess(data.y_val, scores["val"], groups["val"],
+                                   data.split(split)[1], scores[split], groups[split],
+                                   privileged=privileged, method=method, seed=seed)
+        for split in _SPLITS
+    }
+    metrics = {f"{split}_accuracy": float(np.mean(labels[split] == data.split(split)[1]))
+               for split in _SPLITS}
+    return PostprocessedRun(name or method, data, labels, metrics,
+                            time.perf_counter() - start, run.params)
+
+
+def mitigation_summary(runs: dict[str, Any], groups: dict[str, Any], *,
+                       privileged) -> pd.DataFrame:
+    """Accuracy on every split and the four between-group metrics on test, per variant.
+
+    Parameters
+    ----------
+    runs : dict of str to RunResult or PostprocessedRun
+        The variants; predictions are the argmax of ``run.predict(split)``.
+    groups : dict of str to array-like
+        ``{"test": protected value per test example, ...}``.
+    privileged : group value
+        Privileged group against all others pooled (:func:`fairness_summary`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``variant``: ``train_accuracy``, ``val_accuracy``,
+        ``test_accuracy``, then :data:`FAIRNESS_METRICS`.
+
+    Examples
+    --------
+    >>> mitigation_summary({"unmitigated": run}, setup.groups, privileged="group A")
+    ... # doctest: +SKIP
+    """
+    rows = {}
+    for name, run in runs.items():
+        data = run.data
+        pred = {split: run.predict(split).argmax(axis=1) for split in _SPLITS}
+        row = {f"{split}_accuracy": float(np.mean(pred[split] == data.split(split)[1]))
+               for split in _SPLITS}
+        fair = fairness_summary(data.y_test, pred["test"], groups["test"], privileged=privileged)
+        rows[name] = row | {metric: fair[metric] for metric in FAIRNESS_METRICS}
+    return pd.DataFrame(rows).T.rename_axis("variant")
+
+
+def mitigation_effects(summary: pd.DataFrame, *, baseline: str = "unmitigated") -> pd.DataFrame:
+    """How each mitigation moved the parity gaps and the test accuracy of the baseline.
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        From :func:`mitigation_summary`.
+    baseline : str, default "unmitigated"
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per other variant: ``spd`` and ``eod`` (its statistical parity
+        and equal opportunity differences), ``spd_word`` / ``eod_word``
+        (``"narrowed"`` when the gap's size shrank, else ``"did not narrow"``),
+        ``accuracy``, ``accuracy_change`` (size of the change) and
+        ``accuracy_word`` (``"gained"`` or ``"lost"``).
+
+    Examples
+    --------
+    >>> mitigation_effects(summary).loc["reweighing", "spd_word"]  # doctest: +SKIP
+    'narrowed'
+    """
+    if baseline not in summary.index:
+        raise ParameterError(
+            f"The 'baseline' parameter of mitigation_effects must be a variant of 'summary'. "
+            f"Got {baseline!r}; the variants are {list(summary.index)}."
+        )
+    before = summary.loc[baseline]
+    rows = {}
+    for name, after in summary.drop(index=baseline).iterrows():
+        row = {}
+        for short, metric in (("spd", "statistical_parity_difference"),
+                              ("eod", "equal_opportunity_difference")):
+            narrowed = abs(after[metric]) < abs(before[metric])
+            row[short] = float(after[metric])
+            row[f"{short}_word"] = "narrowed" if narrowed else "did not narrow"
+        change = float(after["test_accuracy"] - before["test_accuracy"])
+        row |= {"accuracy": float(after["test_accuracy"]), "accuracy_change": abs(change),
+                "accuracy_word": "lost" if change < 0 else "gained"}
+        rows[name] = row
+    return pd.DataFrame(rows).T.rename_axis("variant")

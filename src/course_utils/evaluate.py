@@ -41,6 +41,7 @@ __all__ = [
     "top_confused_pairs",
     "regression_table",
     "train_val_gap",
+    "change_from",
     "tsne_embed",
 ]
 
@@ -517,6 +518,54 @@ def train_val_gap(
         )
     out = summary.copy()
     out[name] = out[train_col] - out[val_col]
+    return out
+
+
+def change_from(
+    summary: pd.DataFrame,
+    baseline: str | dict[str, str],
+    *,
+    metric: str = "test_accuracy",
+) -> pd.DataFrame:
+    """Return a copy of ``summary`` with ``compared_to`` and ``change`` columns.
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        One row per variant, indexed by variant name, with a ``metric`` column.
+    baseline : str or dict of str to str
+        The variant every row is compared with, or ``{variant: its baseline}``
+        (rows left out compare with themselves).
+    metric : str, default "test_accuracy"
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``change`` is the row's ``metric`` minus its baseline's.
+
+    Example
+    -------
+    >>> frame = pd.DataFrame({"test_accuracy": [0.5, 0.75]}, index=["base", "wide"])
+    >>> change_from(frame, "base")["change"].tolist()
+    [0.0, 0.25]
+    """
+    if metric not in summary.columns:
+        raise ParameterError(
+            f"The 'summary' parameter of change_from needs a {metric!r} column. Got columns "
+            f"{list(summary.columns)}."
+        )
+    names = list(summary.index)
+    reference = ({name: baseline for name in names} if isinstance(baseline, str)
+                 else {name: baseline.get(name, name) for name in names})
+    missing = sorted({str(r) for r in reference.values()} - {str(n) for n in names})
+    if missing:
+        raise ParameterError(
+            f"The 'baseline' parameter of change_from names {missing}, which are not rows of "
+            f"'summary'. Got rows {names}."
+        )
+    out = summary.copy()
+    out["compared_to"] = [reference[name] for name in names]
+    out["change"] = out[metric] - out.loc[out["compared_to"], metric].to_numpy()
     return out
 
 

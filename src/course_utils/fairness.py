@@ -55,7 +55,13 @@ from course_utils.errors import ParameterError
 _MITIGATION_NAMES = frozenset(
     {
         "SYNTHETIC_GROUPS",
+        "FairnessSetup",
+        "PostprocessedRun",
         "eq_odds_postprocess",
+        "fairness_setup",
+        "mitigation_effects",
+        "mitigation_summary",
+        "postprocessed_run",
         "inject_bias",
         "mark_groups",
         "reweighing_weights",
@@ -71,6 +77,7 @@ __all__ = [
     "fairness_summary",
     "group_confusions",
     "group_metrics",
+    "group_sizes",
     "group_values",
     "label_as_protected_demo",
     *sorted(_MITIGATION_NAMES),
@@ -260,6 +267,42 @@ def group_values(data, attribute: str, *, split: str = "test") -> np.ndarray:
         f"The 'attribute' parameter must name an attribute of {data.name!r} ({split} split). "
         f"Got {attribute!r}, but it has {columns or 'no attributes'}."
     )
+
+
+def group_sizes(data, groups: dict[str, Any], *, favorable=1) -> pd.DataFrame:
+    """Examples per group in each split, and each group's base rate in train and test.
+
+    Parameters
+    ----------
+    data : Dataset
+        Supplies the labels of each split.
+    groups : dict of str to array-like
+        ``{split: group value per example}`` for some of ``"train"``, ``"val"``,
+        ``"test"``.
+    favorable : label value, default 1
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by group: ``n_<split>`` for each split given, then
+        ``<split>_base_rate`` (share of favorable labels) for train and test.
+
+    Examples
+    --------
+    >>> group_sizes(data, {"train": g_train, "test": g_test})  # doctest: +SKIP
+    """
+    table = {}
+    for split, values in groups.items():
+        y = data.split(split)[1]
+        _check_lengths(y=y, groups=np.asarray(values))
+        table[f"n_{split}"] = pd.Series(values).value_counts()
+    frame = pd.DataFrame(table).fillna(0).astype(int)
+    for split in ("train", "test"):
+        if split in groups:
+            y = data.split(split)[1]
+            frame[f"{split}_base_rate"] = pd.Series(y == favorable).groupby(
+                np.asarray(groups[split])).mean()
+    return frame.sort_index()
 
 
 def check_protected(target_name: str, protected_name: str) -> None:

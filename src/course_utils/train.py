@@ -44,6 +44,12 @@ __all__ = [
     "run_variants",
     "Comparison",
     "load_model",
+    "reload_checkpoint",
+    "read_history_csv",
+    "history_difference",
+    "lr_cuts",
+    "after_best_epoch",
+    "cnn_trial_variants",
     "OPTIMIZERS",
 ]
 
@@ -407,7 +413,7 @@ def _metric(name: Any, one_hot: bool) -> Any:
 
 
 def fit(
-    model: keras.Model,
+    model: keras.Model | Callable[[], keras.Model],
     data: Any,
     *,
     name: str = "model",
@@ -433,8 +439,11 @@ def fit(
 
     Parameters
     ----------
-    model : keras.Model
-        An uncompiled (or compiled: it is re-compiled) model.
+    model : keras.Model or callable
+        An uncompiled (or compiled: it is re-compiled) model, or a function of
+        no arguments that builds one: it is called right after
+        ``set_seed(seed)``, so every run of the same builder starts from the
+        same initial weights.
     data : Dataset
         From :func:`course_utils.data.load_dataset`; trains on ``train``,
         validates on ``val``, scores ``train``/``val``/``test``.
@@ -519,6 +528,14 @@ def fit(
     metric_names = metrics if metrics is not None else (("mae",) if regression else ("accuracy",))
 
     set_seed(seed)
+    if not isinstance(model, keras.Model):
+        if not callable(model):
+            raise ParameterError(
+                "The 'model' parameter of fit must be a Keras model or a function that builds "
+                f"one. Got {type(model).__name__} instead."
+            )
+        model = model()
+        set_seed(seed)  # building drew from the generator; training starts from the seed
     model.compile(
         optimizer=get_optimizer(optimizer, learning_rate=learning_rate),
         loss=loss_class(from_logits=from_logits) if takes_logits else loss_class(),
@@ -655,7 +672,9 @@ def run_variants(
     variants : dict of str to dict
         ``{name: {"model": {build kwargs}, **fit kwargs}}``, e.g.
         ``{"sgd": {"optimizer": "sgd"}, "wide": {"model": {"hidden": (256,)}}}``.
-        A variant's fit kwargs (including ``epochs``) override the common ones.
+        A variant's fit kwargs (including ``epochs``) override the common ones,
+        and a ``"build"`` key overrides ``build`` for that variant (e.g. one
+        ``"mlp"`` among ``"cnn"`` variants).
     data : Dataset
     build : callable or {"mlp", "cnn", "rnn", "transfer"}
         ``build(**model_kwargs) -> keras.Model``; a name calls that builder of
@@ -682,12 +701,15 @@ def run_variants(
             f"The 'variants' parameter must be a non-empty dict of name -> options. Got "
             f"{variants!r}."
         )
-    builder = _resolve_build(build, data)
+    for spec in [{"build": build}, *variants.values()]:
+        if "build" in spec:
+            _resolve_build(spec["build"], data)  # fail before any training
     results: dict[str, RunResult] = {}
     names = tqdm(list(variants), desc="variants", unit="variant", disable=not progress)
     for name in names:
         spec = dict(variants[name])
         model_kwargs = spec.pop("model", {})
+        builder = _resolve_build(spec.pop("build", build), data)
         options = {"epochs": epochs, "batch_size": batch_size, "seed": seed, **fit_kwargs,
                    **spec}
         set_seed(options["seed"])
@@ -710,3 +732,234 @@ def load_model(path: str | Path) -> keras.Model:
             f"{str(path)!r}."
         )
     return keras.saving.load_model(str(path))
+
+
+def reload_checkpoint(run: RunResult, path: str | Path, *,
+                      name: str = "checkpoint_reloaded") -> RunResult:
+    """Load a run's ``checkpoint=`` file and score it on every split.
+
+    Parameters
+    ----------
+    run : RunResult
+        The run that wrote the checkpoint; its data, history and epochs are kept.
+    path : path
+        The ``.keras`` file.
+    name : str, default "checkpoint_reloaded"
+        Name of the new run.
+
+    Returns
+    -------
+    RunResult
+        The reloaded model, with ``metrics`` ``<split>_accuracy`` (argmax of
+        its predicted probabilities; ``<split>_mae`` for regression) and
+        ``wall_seconds`` the time spent loading and scoring.
+
+    Example
+    -------
+    >>> reloaded = reload_checkpoint(run, "results/best.keras")  # doctest: +SKIP
+    """
+    from dataclasses import replace
+
+    start = time.perf_counter()
+    reloaded = replace(run, name=name, model=load_model(path), metrics={})
+    metrics = {}
+    for split in _SPLITS:
+        y = run.data.split(split)[1]
+        if len(y):
+            out = reloaded.predict(split)
+            if run.data.task == "regression":
+                metrics[f"{split}_mae"] = float(np.mean(np.abs(out - y)))
+            else:
+                metrics[f"{split}_accuracy"] = float(np.mean(out.argmax(axis=1) == y))
+    return replace(reloaded, metrics=metrics, wall_seconds=time.perf_counter() - start)
+
+
+def read_history_csv(path: str | Path) -> pd.DataFrame:
+    """Read a ``history_csv=`` file (Keras' CSVLogger) as a history, epochs from 1.
+
+    Example
+    -------
+    >>> read_history_csv("results/history.csv")["epoch"].iloc[0]  # doctest: +SKIP
+    1
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ParameterError(
+            f"The 'path' parameter of read_history_csv must be an existing CSV file. Got "
+            f"{path.name!r}, which does not exist; train with history_csv= first."
+        )
+    frame = pd.read_csv(path)
+    return frame.assign(epoch=frame["epoch"] + 1)
+
+
+def history_difference(first: pd.DataFrame, second: pd.DataFrame, *,
+                       columns: Sequence[str] = ("loss", "val_loss")) -> float:
+    """Largest absolute difference between two histories over their common epochs.
+
+    Parameters
+    ----------
+    first, second : pandas.DataFrame
+        Histories (:attr:`RunResult.history` or :func:`read_history_csv`).
+    columns : sequence of str, default ("loss", "val_loss")
+
+    Returns
+    -------
+    float
+        0.0 when the runs agree exactly, e.g. an early-stopped run and a longer
+        run of the same seed, up to the stop.
+
+    Example
+    -------
+    >>> history_difference(early.history, long_run.history)  # doctest: +SKIP
+    0.0
+    """
+    missing = [c for c in columns if c not in first or c not in second]
+    if missing:
+        raise ParameterError(
+            f"The 'columns' parameter of history_difference names {missing}, which a history "
+            f"lacks. Got columns {list(first.columns)} and {list(second.columns)}."
+        )
+    n = min(len(first), len(second))
+    a = first[list(columns)].to_numpy(dtype=float)[:n]
+    b = second[list(columns)].to_numpy(dtype=float)[:n]
+    return float(np.abs(a - b).max()) if n else float("nan")
+
+
+def lr_cuts(history: pd.DataFrame) -> list[int]:
+    """Epochs (from 1) that started with a lower learning rate than the epoch before.
+
+    Example
+    -------
+    >>> lr_cuts(pd.DataFrame({"epoch": [1, 2, 3], "lr": [0.1, 0.1, 0.01]}))
+    [3]
+    """
+    if "lr" not in history:
+        raise ParameterError(
+            "The 'history' parameter of lr_cuts needs an 'lr' column (fit records one). Got "
+            f"columns {list(history.columns)}."
+        )
+    lr = history["lr"].to_numpy(dtype=float)
+    epochs = history["epoch"].to_numpy()
+    return [int(e) for e in epochs[1:][lr[1:] < lr[:-1]]]
+
+
+def after_best_epoch(history: pd.DataFrame, *, best_epoch: int) -> dict[str, Any]:
+    """What the epochs after the best one did: losses, accuracies and seconds at both ends.
+
+    Parameters
+    ----------
+    history : pandas.DataFrame
+        A classification run's history with ``loss``, ``val_loss``,
+        ``accuracy``, ``val_accuracy`` and ``epoch_seconds``.
+    best_epoch : int
+        Epoch (from 1) of the best weights, e.g. :attr:`RunResult.best_epoch`.
+
+    Returns
+    -------
+    dict
+        ``best_epoch``, ``epochs``, ``best_val_loss``, ``end_val_loss``,
+        ``best_train_loss``, ``end_train_loss``, ``end_gap`` (train minus
+        validation accuracy at the last epoch), ``val_accuracy_gain`` (last minus
+        best epoch), ``extra_seconds`` (training time after the best epoch) and
+        ``val_loss_trend`` (``"rose"`` or ``"stayed level"``), as plain values.
+
+    Example
+    -------
+    >>> after_best_epoch(run.history, best_epoch=run.best_epoch)["extra_seconds"]  # doctest: +SKIP
+    """
+    if not 1 <= best_epoch <= len(history):
+        raise ParameterError(
+            f"The 'best_epoch' parameter of after_best_epoch must be between 1 and "
+            f"{len(history)} (the epochs run). Got {best_epoch!r} instead."
+        )
+    best, end = history.iloc[best_epoch - 1], history.iloc[-1]
+    return {
+        "best_epoch": int(best_epoch),
+        "epochs": len(history),
+        "best_val_loss": float(best["val_loss"]),
+        "end_val_loss": float(end["val_loss"]),
+        "best_train_loss": float(best["loss"]),
+        "end_train_loss": float(end["loss"]),
+        "end_gap": float(end["accuracy"] - end["val_accuracy"]),
+        "val_accuracy_gain": float(end["val_accuracy"] - best["val_accuracy"]),
+        "extra_seconds": float(history["epoch_seconds"].iloc[best_epoch:].sum()),
+        "val_loss_trend": "rose" if end["val_loss"] > best["val_loss"] else "stayed level",
+    }
+
+
+_ONE_BLOCK = {"blocks": (64,), "dense": (128,)}
+_SIX_CNN = {"blocks": (32, 32), "dense": (128, 84)}
+
+
+def _cnn_trials(momentum: float) -> dict[str, dict[str, Any]]:
+    bundle = {"batch_norm": True, "batch_norm_momentum": momentum, "dropout": 0.4, "l2": 1e-4}
+    return {
+        "mlp": {"build": "mlp", "model": {"hidden": (256,)}},
+        "one_block": {"model": _ONE_BLOCK},
+        "three_blocks": {"model": {**_ONE_BLOCK, "blocks": (64, 64, 64)}},
+        "valid_padding": {"model": {**_ONE_BLOCK, "padding": "valid"}},
+        "same_padding": {"model": _ONE_BLOCK},
+        "kernel_3x3": {"model": _ONE_BLOCK},
+        "kernel_5x5": {"model": {**_ONE_BLOCK, "kernel_size": 5}},
+        "wider": {"model": {**_ONE_BLOCK, "blocks": (128,)}},
+        "stacked_no_pool": {"model": {**_ONE_BLOCK, "convs_per_block": 3}},
+        "bn_dropout_l2": {"model": {**_ONE_BLOCK, **bundle}},
+    }
+
+
+def _six_models(momentum: float) -> dict[str, dict[str, Any]]:
+    return {
+        "d_mlp": {"build": "mlp", "model": {"hidden": (128,)}},
+        "d_cnn": {"model": _SIX_CNN},
+        "d_batch_norm": {"model": {**_SIX_CNN, "batch_norm": True,
+                                   "batch_norm_momentum": momentum}},
+        "d_dropout": {"model": {**_SIX_CNN, "dropout": 0.2}},
+        "d_l2": {"model": {**_SIX_CNN, "l2": 1e-4}},
+        "d_l1": {"model": {**_SIX_CNN, "l1": 1e-4}},
+    }
+
+
+def cnn_trial_variants(
+    names: Sequence[str], *, batch_norm_momentum: float = 0.99
+) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
+    """The CNN design trials and the six Fashion-MNIST models, as :func:`run_variants` variants.
+
+    The trials differ from ``one_block`` (one 64-filter 3x3 conv, same
+    padding, 2x2 max-pool, Dense(128)) in one knob each: ``mlp`` (Dense(256),
+    no conv), ``three_blocks``, ``valid_padding``, ``kernel_5x5``, ``wider``
+    (128 filters), ``stacked_no_pool`` (three convs in the block),
+    ``bn_dropout_l2`` (batch norm, dropout 0.4, L2 1e-4); ``same_padding`` and
+    ``kernel_3x3`` *are* ``one_block`` (a reproducibility check). The six
+    models are ``d_cnn`` (Conv32-pool-Conv32-pool-Dense128-Dense84) alone or
+    with one addition: ``d_mlp``, ``d_batch_norm``, ``d_dropout``, ``d_l2``
+    (1e-4), ``d_l1`` (1e-4).
+
+    Parameters
+    ----------
+    names : sequence of str
+        The variants to run, from both lists. ``one_block`` is always among
+        the trials, as their baseline.
+    batch_norm_momentum : float, default 0.99
+        Momentum of the batch-normalization layers' running statistics.
+
+    Returns
+    -------
+    trials, six : dict of str to dict
+        ``{name: {"model": cnn kwargs}}`` (``"build": "mlp"`` for the MLPs):
+        the trials in the order above, the six in the order of ``names``.
+
+    Example
+    -------
+    >>> trials, six = cnn_trial_variants(["mlp", "d_cnn"])
+    >>> list(trials), list(six)
+    (['mlp', 'one_block'], ['d_cnn'])
+    """
+    trials, six = _cnn_trials(batch_norm_momentum), _six_models(batch_norm_momentum)
+    unknown = [n for n in names if n not in trials and n not in six]
+    if isinstance(names, str) or unknown:
+        raise ParameterError(
+            f"The 'names' parameter of cnn_trial_variants must list names among "
+            f"{[*trials, *six]}. Got {names!r}; unknown: {unknown}."
+        )
+    chosen = {n: v for n, v in trials.items() if n in names or n == "one_block"}
+    return chosen, {n: six[n] for n in names if n in six}
