@@ -451,6 +451,14 @@ def test_metric_vs_budget_draws_one_line_per_method_on_a_log_axis(pyplot):
     np.testing.assert_allclose(ax.get_lines()[1].get_ydata(), [0.7, 0.9])
 
 
+def test_metric_vs_budget_joins_the_means_of_repeats_and_dots_each_one(pyplot):
+    runs = pd.DataFrame({"method": ["scratch"] * 4, "labels_per_class": [1, 1, 5, 5],
+                         "test_accuracy": [0.4, 0.6, 0.8, 0.9]})
+    ax = plots.metric_vs_budget(runs)
+    np.testing.assert_allclose(ax.get_lines()[0].get_ydata(), [0.5, 0.85])
+    assert len(ax.collections[0].get_offsets()) == 4
+
+
 def test_metric_vs_budget_names_the_missing_column(pyplot):
     with pytest.raises(ParameterError, match="needs columns.*missing \\['method'\\]"):
         plots.metric_vs_budget(pd.DataFrame({"labels_per_class": [5], "test_accuracy": [0.5]}))

@@ -119,3 +119,29 @@ def test_add_run_records_the_test_attributes_as_groups_but_not_paths(results_tmp
     frame = pd.read_csv(results_tmp / "03_loss_functions-predictions.csv")
     assert list(frame.experiment) == ["mse", "mse"]
     assert "gender" in frame.columns and "path" not in frame.columns
+
+
+def test_add_runs_averages_repeats_and_recomputes_accuracy_from_every_row(results_tmp):
+    y_test = np.array([0, 1, 0, 0])
+    first, second = _FakeRun(np.eye(3)[[0, 1, 2, 0]], _fake_data(y_test)), _FakeRun(
+        np.eye(3)[[1, 1, 1, 1]], _fake_data(y_test))
+    second.metrics = {"train_accuracy": 0.7, "test_accuracy": -1.0}
+    rec = Record("09_transfer_learning", params={}, dataset="digits")
+    returned = rec.add_runs([first, second], experiment="scratch_n1",
+                            metrics={"labels_per_class": 1})
+    rec.save()
+    entry = load_record("09_transfer_learning")["experiments"][0]
+    assert entry["experiment"] == "scratch_n1" and entry["repeats"] == 2
+    assert entry["wall_seconds"] == 4.0 and entry["params"] == 10
+    assert entry["metrics"] == {"train_accuracy": pytest.approx(0.8), "test_accuracy": 0.5,
+                                "labels_per_class": 1}
+    frame = pd.read_csv(results_tmp / "09_transfer_learning-predictions.csv")
+    assert frame.repeat.tolist() == [0, 0, 0, 0, 1, 1, 1, 1]
+    assert (frame.y_true == frame.y_pred).mean() == pytest.approx(0.5)
+    assert len(returned) == 2
+
+
+def test_add_runs_needs_a_run():
+    rec = Record("09_transfer_learning", params={}, dataset="digits")
+    with pytest.raises(ParameterError, match="'results' parameter of add_runs"):
+        rec.add_runs([], experiment="scratch")

@@ -501,6 +501,9 @@ def metric_vs_budget(
 ) -> Axes:
     """``metric`` against a label budget (log x), one line with markers per ``by`` value.
 
+    Rows that share a ``by`` value and a budget (repeats with other seeds) are
+    drawn as small faint dots, and the line joins their means.
+
     Parameters
     ----------
     table : pandas.DataFrame
@@ -521,8 +524,11 @@ def metric_vs_budget(
     ax = _style(_axes(ax))
     groups = list(dict.fromkeys(table[by]))
     for color, group in zip(palette(len(groups)), groups, strict=True):
-        rows = table[table[by] == group].sort_values(budget)
-        ax.plot(rows[budget], rows[metric], marker="o", color=color, label=str(group))
+        rows = table[table[by] == group]
+        means = rows.groupby(budget)[metric].mean().sort_index()
+        ax.plot(means.index, means.to_numpy(), marker="o", color=color, label=str(group))
+        if len(means) < len(rows):
+            ax.scatter(rows[budget], rows[metric], s=12, color=color, alpha=0.35, zorder=1)
     if chance is not None:
         ax.axhline(chance, color=OTHER_COLOR, linestyle=":", label="chance")
     ax.set_xscale("log")

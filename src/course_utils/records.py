@@ -262,6 +262,69 @@ class Record:
         self.add(name, values, wall_seconds=result.wall_seconds, params=result.params, **info)
         return predicted
 
+    def add_runs(self, results: Sequence[Any], *, experiment: str,
+                 metrics: Mapping[str, Any] | None = None, **info: Any) -> list[np.ndarray]:
+        """Add repeats of one experiment (same settings, other seeds) as one entry.
+
+        The entry's metrics are the mean over the runs of each metric they all
+        have, and its ``wall_seconds`` their sum. Every run's test predictions
+        are recorded under ``experiment`` with a ``repeat`` column (0, 1, ...)
+        beside the test attributes (as in :meth:`add_run`);
+        for classification ``test_accuracy`` is recomputed from all those rows,
+        so the predictions file and the metric agree (with one test set shared
+        by the runs it is the mean of their accuracies).
+
+        Parameters
+        ----------
+        results : sequence of RunResult
+            The repeats, as :meth:`add_run` takes them.
+        experiment : str
+            The entry's name.
+        metrics : mapping, optional
+            Extra metrics, e.g. ``{"labels_per_class": 5}``.
+        **info
+            Extra facts for the entry, as in :meth:`add`; ``repeats`` is added.
+
+        Returns
+        -------
+        list of numpy.ndarray
+            Each run's test predictions, as :meth:`add_run` returns them.
+
+        Example
+        -------
+        >>> record.add_runs([run_seed0, run_seed1], experiment="scratch_n1")  # doctest: +SKIP
+        """
+        results = list(results)
+        if not results:
+            raise ParameterError(
+                f"The 'results' parameter of add_runs must hold at least one run. Got none "
+                f"for experiment {experiment!r}.")
+        predicted, hits = [], []
+        for repeat, result in enumerate(results):
+            data = result.data
+            values = np.asarray(result.predict("test"))
+            table = getattr(data, "attributes", {}).get("test")
+            groups = {} if table is None else {
+                c: table[c].to_numpy() for c in table.columns if c != "path"}
+            groups["repeat"] = np.full(len(data.y_test), repeat)
+            if data.task == "classification":
+                self.add_predictions(experiment, data.y_test, y_prob=values,
+                                     class_names=data.class_names, groups=groups)
+                hits.append(values.argmax(axis=1) == data.y_test)
+            else:
+                self.add_predictions(experiment, data.y_test, values, groups=groups,
+                                     x=data.x_test)
+            predicted.append(values)
+        shared = set.intersection(*(set(r.metrics) for r in results))
+        values = {k: float(np.mean([r.metrics[k] for r in results]))
+                  for k in results[0].metrics if k in shared}
+        if hits:
+            values["test_accuracy"] = float(np.concatenate(hits).mean())
+        values.update(metrics or {})
+        self.add(experiment, values, wall_seconds=sum(r.wall_seconds for r in results),
+                 params=results[0].params, repeats=len(results), **info)
+        return predicted
+
     def to_dict(self) -> dict[str, Any]:
         """Return the record as the JSON document :meth:`save` writes."""
         return {
