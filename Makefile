@@ -22,7 +22,7 @@ export JUPYTER_PLATFORM_DIRS := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
-.PHONY: setup chromium book run build test bench lint clean help
+.PHONY: setup system-packages chromium book run build test bench lint clean help
 
 help:
 	@echo "make book   set up, run every notebook (PRESET=$(PRESET)), build _build/html"
@@ -30,7 +30,7 @@ help:
 	@echo "make bench  set up, run the benchmarks"
 	@echo "make lint   ruff"
 
-setup: $(STAMP) $(MATHJAX)
+setup: $(STAMP) $(MATHJAX) system-packages
 
 $(STAMP): requirements/lock.txt pyproject.toml
 	@mkdir -p $(STATE)/ipython
@@ -50,13 +50,32 @@ $(MATHJAX):
 	cd $(STATE)/npm/package/es5 && cp -r --parents tex-chtml.js output/chtml/fonts input/tex/extensions \
 	  $(CURDIR)/book/_static/mathjax/
 
-# Headless Chromium for the browser test (Debian's package; needs root + apt).
-chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
+# Debian packages: the real Fashion-MNIST (dataset-fashion-mnist: the four original idx
+# files under /usr/share/datasets/fashion-mnist/) for the default book, and headless
+# Chromium for the browser test. Installed with apt-get where the machine has it and
+# we are root; otherwise say how to get them and go on (the book falls back to digits).
+FASHION_DIR := /usr/share/datasets/fashion-mnist
+system-packages:
+	@missing=""; \
+	test -f $(FASHION_DIR)/t10k-labels-idx1-ubyte.gz || missing="$$missing dataset-fashion-mnist"; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	if [ -n "$$missing" ]; then \
 	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
-	      || echo "warning: could not install chromium; the browser test will be skipped"; \
-	  else echo "note: chromium missing and apt-get unavailable; the browser test will be skipped"; fi; }
+	    echo "installing Debian packages:$$missing"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null) \
+	      || echo "warning: apt-get could not install$$missing"; \
+	  else \
+	    echo "note: missing$$missing and no apt-get as root here."; \
+	    echo "  Fashion-MNIST: 'sudo apt-get install dataset-fashion-mnist', or put the four files"; \
+	    echo "  {train,t10k}-{images-idx3,labels-idx1}-ubyte.gz in $(KERAS_HOME)/datasets/fashion-mnist/;"; \
+	    echo "  without them the image lessons run on scikit-learn's 8x8 digits."; \
+	  fi; \
+	fi
+	@test -f $(FASHION_DIR)/t10k-labels-idx1-ubyte.gz \
+	  || test -f $(KERAS_HOME)/datasets/fashion-mnist/t10k-labels-idx1-ubyte.gz \
+	  || echo "note: real Fashion-MNIST not found: the book's image lessons will use digits."
+
+chromium: system-packages
 
 run: setup
 	$(VENV)/bin/course-book run --preset $(PRESET)
@@ -66,7 +85,7 @@ build: setup
 
 book: run build
 
-test: setup chromium
+test: setup
 	$(PY) -m pytest
 
 bench: setup

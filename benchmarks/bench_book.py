@@ -17,9 +17,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from course_utils.book import build_book
+from course_utils.book.build import build_book
+from course_utils.book.layout import Layout
+from course_utils.book.runner import plan_runs, run_plans
 from course_utils.paths import project_root
-from course_utils.runner import Layout, plan_runs, run_plans
 
 
 def _timed_book(layout: Layout, preset: str, jobs: int, force: bool, out: Path):

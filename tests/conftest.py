@@ -33,8 +33,9 @@ def results_tmp(tmp_path, monkeypatch):
 def smoke_run(tmp_path_factory):
     """Every notebook in _toc.yml executed once with the smoke preset (shared by the
     notebook and book tests). Returns the layout and the outcomes by notebook."""
+    from course_utils.book.layout import Layout
+    from course_utils.book.runner import plan_runs, run_plans
     from course_utils.paths import project_root
-    from course_utils.runner import Layout, plan_runs, run_plans
 
     base = tmp_path_factory.mktemp("smoke")
     layout = Layout.default(project_root(os.path.dirname(__file__)),
@@ -47,7 +48,7 @@ def smoke_run(tmp_path_factory):
 @pytest.fixture(scope="session")
 def smoke_book(smoke_run, tmp_path_factory):
     """The HTML book built from the smoke run; returns (layout, index.html path)."""
-    from course_utils.book import build_book
+    from course_utils.book.build import build_book
 
     layout, outcomes = smoke_run
     failed = {name: o.error for name, o in outcomes.items() if not o.ok}

@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from course_utils.book import BookError, build_book
-from course_utils.runner import Layout, notebook_names
+from course_utils.book.build import BookError, build_book
+from course_utils.book.layout import Layout
+from course_utils.book.notebooks import notebook_names
+from course_utils.book.publishing import machine_paths
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 MACHINE_PATH = re.compile(r"(?<![\w.])/(?:work|root|home|tmp|Users)/[\w.-]+")
@@ -75,6 +77,16 @@ def test_no_machine_path_in_the_html(smoke_book):
     for page in _pages(index.parent):
         found = MACHINE_PATH.findall(page.read_text())
         assert not found, f"{page.name} shows machine paths {found[:3]}"
+
+
+def test_no_machine_path_anywhere_in_the_site(smoke_book, tmp_path_factory):
+    """Every file of the real smoke site (HTML, notebooks, JSON, search index, inventory)."""
+    layout, index = smoke_book
+    site = index.parent
+    assert (site / "searchindex.js").is_file()
+    folders = [site.parents[1], layout.root, layout.executed_dir, layout.results_dir,
+               tmp_path_factory.getbasetemp()]
+    assert machine_paths(site, folders=folders) == []
 
 
 @pytest.fixture(scope="module")

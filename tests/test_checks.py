@@ -18,7 +18,9 @@ def test_message_form():
     assert message("epochs", "fit", "an int >= 1", 0) == (
         "The 'epochs' parameter of fit must be an int >= 1. Got 0 instead."
     )
-    assert message("seed", None, "an int", "a") == "The 'seed' parameter must be an int. Got 'a' instead."
+    assert message("seed", None, "an int", "a") == (
+        "The 'seed' parameter must be an int. Got 'a' instead."
+    )
 
 
 @pytest.mark.parametrize("value", [3, np.int64(3), np.int32(3), np.uint8(3)])
@@ -29,7 +31,8 @@ def test_numpy_integers_count_as_ints(value):
 
 @pytest.mark.parametrize("value", [True, False, np.bool_(True), 3.0, "3", None])
 def test_booleans_floats_and_strings_are_not_ints(value):
-    with pytest.raises(ParameterError, match=r"The 'epochs' parameter of fit must be an int >= 1\. Got .* instead\."):
+    expected = r"The 'epochs' parameter of fit must be an int >= 1\. Got .* instead\."
+    with pytest.raises(ParameterError, match=expected):
         check_int(value, "epochs", "fit", minimum=1)
 
 

@@ -1,9 +1,11 @@
-"""The course-book command line: help, entry points, light imports."""
+"""The course-book command line: help, entry points, light imports, defaults."""
 
+import inspect
 import subprocess
 import sys
 
-from course_utils import cli
+from course_utils.book import cli
+from course_utils.book.runner import plan_runs
 
 
 def test_help_lists_the_commands(capsys):
@@ -26,6 +28,28 @@ def test_module_entry_point_answers_without_importing_tensorflow():
     assert done.stdout.strip().endswith("False False")
 
 
+def test_importing_the_book_names_stays_light():
+    heavy = ["tensorflow", "keras", "papermill", "jupyter_book", "sphinx", "matplotlib",
+             "pandas", "course_utils.book.runner", "course_utils.book.build"]
+    code = ("import sys\nfrom course_utils.book import Record, glue, verdict\n"
+            f"print([m for m in {heavy!r} if m in sys.modules])")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_the_default_preset_is_quick(capsys):
+    args = cli.build_parser().parse_args(["run"])
+    assert args.preset == cli.DEFAULT_PRESET == "quick"
+    assert inspect.signature(plan_runs).parameters["preset"].default == "quick"
+    try:
+        cli.main(["run", "--help"])
+    except SystemExit:
+        pass
+    assert "(default: quick)" in capsys.readouterr().out
+
+
 def test_unknown_preset_exits_2_with_the_valid_ones(capsys):
     assert cli.main(["run", "01_optimizers", "--preset", "huge"]) == 2
-    assert "Valid presets: smoke, quick, full" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "The 'preset' parameter of plan_runs must be one of ['smoke', 'quick', 'full']" in err

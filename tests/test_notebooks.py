@@ -9,8 +9,9 @@ import nbformat
 import pandas as pd
 import pytest
 
+from course_utils.book.layout import Layout
+from course_utils.book.notebooks import load_presets, notebook_names, notebook_parameters
 from course_utils.paths import project_root
-from course_utils.runner import Layout, load_presets, notebook_names, notebook_parameters
 
 ROOT = project_root(__file__)
 LAYOUT = Layout.default(ROOT)
@@ -97,7 +98,7 @@ def test_smoke_run_succeeds_and_records_every_variant(smoke_run, name):
 @pytest.mark.notebooks
 @pytest.mark.parametrize("name", ["01_optimizers", "07_augmentation"])
 def test_same_seed_gives_the_same_metrics(smoke_run, tmp_path, name):
-    from course_utils.runner import plan_runs, run_plans
+    from course_utils.book.runner import plan_runs, run_plans
 
     layout, _ = smoke_run
     metrics = {}

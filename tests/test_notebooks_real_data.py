@@ -11,8 +11,9 @@ import json
 import pytest
 from fakes import make_cifar_folders, make_fairface, make_image_folder, make_utkface
 
+from course_utils.book.layout import Layout
+from course_utils.book.runner import plan_runs, run_plans
 from course_utils.paths import project_root
-from course_utils.runner import Layout, plan_runs, run_plans
 
 pytestmark = pytest.mark.notebooks
 

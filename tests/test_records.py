@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from course_utils.book.records import Record, load_record
 from course_utils.errors import ParameterError
-from course_utils.records import Record, load_record
 
 
 def test_record_writes_json_with_parameters_and_metrics(results_tmp):
@@ -54,13 +54,16 @@ def test_regression_predictions_keep_x(results_tmp):
 def test_duplicate_experiment_is_refused():
     rec = Record("01_optimizers", params={}, dataset="digits")
     rec.add("sgd", {})
-    with pytest.raises(ParameterError, match="already in the record"):
+    with pytest.raises(ParameterError, match=r"The 'experiment' parameter of Record.add must be a "
+                                             r"name not already in the record of 01_optimizers\. "
+                                             r"Got 'sgd' instead"):
         rec.add("sgd", {})
 
 
 def test_mismatched_lengths_are_refused():
     rec = Record("01_optimizers", params={}, dataset="digits")
-    with pytest.raises(ParameterError, match="same length"):
+    with pytest.raises(ParameterError, match=r"'y_pred' parameter of Record.add_predictions must "
+                                             r"be of the same length as y_true \(2 values\)"):
         rec.add_predictions("sgd", [0, 1], [0])
 
 
@@ -143,5 +146,6 @@ def test_add_runs_averages_repeats_and_recomputes_accuracy_from_every_row(result
 
 def test_add_runs_needs_a_run():
     rec = Record("09_transfer_learning", params={}, dataset="digits")
-    with pytest.raises(ParameterError, match="'results' parameter of add_runs"):
+    with pytest.raises(ParameterError, match=r"The 'results' parameter of Record.add_runs must be "
+                                             r"a sequence of at least one run\. Got \[\] instead"):
         rec.add_runs([], experiment="scratch")

@@ -2,7 +2,7 @@
 
 import json
 
-from course_utils.results_page import load_originals, results_tables, write_results_page
+from course_utils.book.results_page import load_originals, results_tables, write_results_page
 
 
 def _record(folder, notebook, dataset, experiments):
@@ -24,7 +24,7 @@ def test_rows_pair_our_metric_with_the_original_and_flag_other_datasets(tmp_path
     _record(tmp_path, "01_optimizers", "digits",
             {"sgd": {"test_accuracy": 0.8361}, "extra": {"test_accuracy": 0.5}})
     _record(tmp_path / "b", "01_optimizers", "utkface", {"sgd": {"test_accuracy": 0.7}})
-    from course_utils.results_page import load_records
+    from course_utils.book.results_page import load_records
 
     table = results_tables(load_records(tmp_path), load_originals())["01. Optimizers"]
     sgd = table.set_index("experiment").loc["sgd"]
@@ -38,7 +38,7 @@ def test_rows_pair_our_metric_with_the_original_and_flag_other_datasets(tmp_path
 def test_an_original_figure_can_compare_another_metric_of_an_experiment(tmp_path):
     _record(tmp_path, "02_training_callbacks", "digits",
             {"callbacks": {"test_accuracy": 0.9, "best_epoch": 7}})
-    from course_utils.results_page import load_records
+    from course_utils.book.results_page import load_records
 
     table = results_tables(load_records(tmp_path), load_originals())["02. Epochs and callbacks"]
     assert sorted(table.metric) == ["best_epoch", "test_accuracy"]

@@ -1,4 +1,4 @@
-"""The runner: parameter handling, refusals, failures, safe writes, the cache."""
+"""The runner: parameter handling, refusals, failures, staged results, safe writes."""
 
 from __future__ import annotations
 
@@ -6,40 +6,22 @@ import json
 
 import nbformat
 import pytest
+from tiny_book import GOOD, SAVES_THEN_FAILS, freeze_library, make_project, write_notebook
 
-from course_utils import cli
+from course_utils.book import cli
+from course_utils.book.notebooks import parse_value
+from course_utils.book.publishing import machine_paths
+from course_utils.book.runner import plan_runs, run_plans
 from course_utils.errors import ParameterError
-from course_utils.runner import Layout, environment_box, parse_value, plan_runs, run_plans
 
-GOOD = """from course_utils import Record
-rec = Record("good", params=dict(seed=seed, epochs=epochs, preset=preset), dataset="toy")
-rec.add("only", {"test_accuracy": 0.5 + seed / 100})
-rec.save()"""
-
-
-def _notebook(path, body, params="seed = 0\nepochs = 1\npreset = 'quick'"):
-    cells = [nbformat.v4.new_markdown_cell("# A test page"),
-             nbformat.v4.new_code_cell(params, metadata={"tags": ["parameters"]}),
-             nbformat.v4.new_code_cell(body)]
-    nb = nbformat.v4.new_notebook(cells=cells)
-    nb.metadata["kernelspec"] = {"name": "lab-book", "display_name": "lab book",
-                                 "language": "python"}
-    nbformat.write(nb, path)
+BAD = "x = 1\nraise ValueError('boom: this notebook fails on purpose')"
 
 
 @pytest.fixture
-def project(tmp_path):
-    (tmp_path / "notebooks").mkdir()
-    (tmp_path / "_toc.yml").write_text(
-        "format: jb-book\nroot: book/intro\nchapters:\n"
-        "  - file: notebooks/good\n  - file: notebooks/bad\n")
-    (tmp_path / "notebooks" / "presets.yml").write_text(
-        "good:\n  smoke: {epochs: 0}\n  quick: {}\n  full: {epochs: 9}\n"
-        "bad:\n  smoke: {}\n  quick: {}\n  full: {}\n")
-    _notebook(tmp_path / "notebooks" / "good.ipynb", GOOD)
-    _notebook(tmp_path / "notebooks" / "bad.ipynb",
-              "x = 1\nraise ValueError('boom: this notebook fails on purpose')")
-    return Layout.default(tmp_path)
+def project(tmp_path, monkeypatch):
+    freeze_library(monkeypatch, tmp_path / "library")
+    return make_project(tmp_path / "project", {"good": GOOD, "bad": BAD}, presets={
+        "good": "  smoke: {epochs: 0}\n  quick: {}\n  full: {epochs: 9}\n"})
 
 
 def test_values_parse_like_papermill():
@@ -55,11 +37,21 @@ def test_plan_merges_preset_then_overrides(project):
     assert plan.parameters == {"epochs": 0, "seed": 3, "preset": "smoke"}
 
 
+def test_plan_accepts_a_unique_prefix_and_defaults_to_quick(project):
+    (plan,) = plan_runs(["go"], layout=project)
+    assert plan.name == "good" and plan.preset == "quick"
+
+
 @pytest.mark.parametrize(("kwargs", "message"), [
-    ({"names": ["nope"]}, r"Unknown notebook 'nope'\. Valid notebooks: good, bad"),
-    ({"preset": "huge"}, r"Unknown preset 'huge'\. Valid presets: smoke, quick, full"),
+    ({"names": ["nope"]},
+     r"The 'names' parameter of plan_runs must be notebooks of _toc.yml, each one of "
+     r"\['good', 'bad'\]\. Got 'nope' instead\."),
+    ({"preset": "huge"},
+     r"The 'preset' parameter of plan_runs must be one of \['smoke', 'quick', 'full'\]\. "
+     r"Got 'huge' instead\."),
     ({"overrides": {"learning_rat": 1}},
-     r"no parameter 'learning_rat' \(from -p\)\. Its parameters: seed, epochs, preset"),
+     r"The 'overrides' parameter of plan_runs must be parameters of notebook 'good', each one "
+     r"of \['seed', 'epochs', 'preset'\]\. Got 'learning_rat' instead\. \(given with -p\)"),
 ])
 def test_unknown_names_are_refused_before_anything_runs(project, kwargs, message):
     names = kwargs.pop("names", ["good"])
@@ -68,10 +60,20 @@ def test_unknown_names_are_refused_before_anything_runs(project, kwargs, message
     assert not project.executed_dir.exists()
 
 
+def test_a_preset_naming_an_unknown_parameter_is_refused(project):
+    project.presets_file.write_text(
+        "good:\n  smoke: {colour: red}\n  quick: {}\n  full: {}\n"
+        "bad:\n  smoke: {}\n  quick: {}\n  full: {}\n")
+    with pytest.raises(ParameterError, match=r"gives notebook 'good' the parameter\(s\) "
+                                             r"'colour' in its 'smoke' preset"):
+        plan_runs(["good"], preset="smoke", layout=project)
+
+
 def test_cli_refuses_unknown_parameter_with_exit_2(project, capsys):
     code = cli.main(["--root", str(project.root), "run", "good", "-p", "colour", "red"])
     assert code == 2
-    assert "no parameter 'colour'" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "course-book run: error: The 'overrides' parameter" in err and "'colour'" in err
 
 
 def test_run_writes_copy_record_and_environment_box(project):
@@ -80,9 +82,34 @@ def test_run_writes_copy_record_and_environment_box(project):
     assert outcome.status == "ran", outcome.error
     record = json.loads((project.results_dir / "good.json").read_text())
     assert record["parameters"]["seed"] == 3 and record["preset"] == "smoke"
+    assert record["fingerprint"] == nbformat.read(
+        project.executed("good"), as_version=4).metadata["lab_book"]["fingerprint"]
     nb = nbformat.read(project.executed("good"), as_version=4)
     assert "run-environment" in nb.cells[1].metadata["tags"]
     assert "smoke" in nb.cells[1].source
+    assert not (project.results_dir / ".staging").exists()
+
+
+def test_executed_copy_names_no_machine_path_and_no_temporary_file(project, tmp_path):
+    (outcome,) = run_plans(plan_runs(["good"], layout=project), progress=False)
+    assert outcome.status == "ran", outcome.error
+    copy = project.executed("good")
+    meta = nbformat.read(copy, as_version=4).metadata["papermill"]
+    assert meta["input_path"] == "notebooks/good.ipynb"
+    assert meta["output_path"] == "book/_executed/good.ipynb"
+    text = copy.read_text()
+    assert ".running" not in text and str(tmp_path) not in text
+    assert machine_paths(project.executed_dir, folders=[tmp_path]) == []
+
+
+def test_a_copy_outside_the_project_keeps_no_output_path(project, tmp_path):
+    from course_utils.book.layout import Layout
+
+    outside = Layout(project.root, tmp_path / "elsewhere" / "executed", project.results_dir)
+    (outcome,) = run_plans(plan_runs(["good"], layout=outside), progress=False)
+    assert outcome.status == "ran", outcome.error
+    meta = nbformat.read(outside.executed("good"), as_version=4).metadata["papermill"]
+    assert meta["input_path"] == "notebooks/good.ipynb" and meta["output_path"] is None
 
 
 def test_failing_notebook_exits_nonzero_names_itself_and_keeps_good_copy(project, capsys):
@@ -91,7 +118,7 @@ def test_failing_notebook_exits_nonzero_names_itself_and_keeps_good_copy(project
     good_copy = project.executed("good")
     # Make the good notebook fail, keep its earlier executed copy.
     before = good_copy.read_bytes()
-    _notebook(project.source("good"), "raise RuntimeError('broken on purpose')")
+    write_notebook(project.source("good"), "raise RuntimeError('broken on purpose')")
     code = cli.main(["--root", root, "run", "good", "bad", "--no-progress"])
     err = capsys.readouterr().err
     assert code == 1
@@ -100,6 +127,56 @@ def test_failing_notebook_exits_nonzero_names_itself_and_keeps_good_copy(project
     assert good_copy.read_bytes() == before
     assert project.failed("bad").is_file() and project.failed("good").is_file()
     assert not project.executed("bad").exists()
+
+
+@pytest.fixture
+def saver(tmp_path, monkeypatch):
+    freeze_library(monkeypatch, tmp_path / "library")
+    return make_project(tmp_path / "project", {
+        "saver": (SAVES_THEN_FAILS, "seed = 0\nfail = False\npreset = 'quick'")})
+
+
+def _files(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_a_notebook_failing_after_saving_leaves_the_last_good_run_byte_identical(saver):
+    (good,) = run_plans(plan_runs(["saver"], layout=saver), progress=False)
+    assert good.status == "ran", good.error
+    results_before = _files(saver.results_dir)
+    copy_before = saver.executed("saver").read_bytes()
+    assert set(results_before) == {"saver.json", "saver-predictions.csv"}
+
+    (failed,) = run_plans(plan_runs(["saver"], overrides={"seed": 1, "fail": True},
+                                    layout=saver), progress=False)
+    assert failed.status == "failed" and "failed after saving" in failed.error
+    assert saver.executed("saver").read_bytes() == copy_before
+    after = {name: data for name, data in _files(saver.results_dir).items()
+             if not name.startswith(".staging/")}
+    assert after == results_before
+    # The failed run did save: its files wait in staging, never promoted.
+    staged = json.loads((saver.staging("saver") / "saver.json").read_text())
+    assert staged["parameters"]["seed"] == 1
+
+
+def test_a_good_run_removes_the_predictions_its_predecessor_left(saver):
+    (first,) = run_plans(plan_runs(["saver"], layout=saver), progress=False)
+    assert first.status == "ran", first.error
+    write_notebook(saver.source("saver"), SAVES_THEN_FAILS.replace(
+        'rec.add_predictions("only", [0, 1, 1], [0, 1, seed % 2])\n', ""),
+        "seed = 0\nfail = False\npreset = 'quick'")
+    (second,) = run_plans(plan_runs(["saver"], layout=saver), progress=False)
+    assert second.status == "ran", second.error
+    assert sorted(p.name for p in saver.results_dir.iterdir()) == ["saver.json"]
+
+
+def test_a_notebook_that_writes_no_record_fails_and_promotes_nothing(project):
+    write_notebook(project.source("good"), "x = 1")
+    (outcome,) = run_plans(plan_runs(["good"], layout=project), progress=False)
+    assert outcome.status == "failed" and "wrote no results record (good.json)" in outcome.error
+    assert not project.executed("good").exists() and project.failed("good").is_file()
+    assert not (project.results_dir / "good.json").exists()
 
 
 def test_unchanged_notebook_is_skipped_and_force_reruns(project, capsys):
@@ -119,6 +196,7 @@ def test_parallel_jobs_run_every_notebook(project):
     plans = plan_runs(None, layout=project)
     outcomes = run_plans(plans, jobs=2, progress=False)
     assert [(o.name, o.status) for o in outcomes] == [("good", "ran"), ("bad", "failed")]
+    assert json.loads((project.results_dir / "good.json").read_text())["preset"] == "quick"
 
 
 def test_list_shows_notebooks_parameters_and_presets(project, capsys):
@@ -126,11 +204,3 @@ def test_list_shows_notebooks_parameters_and_presets(project, capsys):
     out = capsys.readouterr().out
     assert "good\n  parameters: seed=0, epochs=1, preset='quick'" in out
     assert "smoke: epochs=0" in out and "quick: (defaults)" in out
-
-
-def test_environment_box_shows_run_facts():
-    box = environment_box({"preset": "quick", "dataset": "digits", "seed": 0, "device": "CPU",
-                           "wall_seconds": 75, "parameters": {"epochs": 3},
-                           "versions": {"keras": "3.15.1"}})
-    assert "| quick | digits | 0 | CPU | 1 min 15 s |" in box
-    assert "`epochs=3`" in box and "keras 3.15.1" in box

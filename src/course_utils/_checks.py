@@ -39,6 +39,8 @@ __all__ = [
     "check_fraction",
     "check_bool",
     "check_choice",
+    "Shown",
+    "require_columns",
 ]
 
 
@@ -190,3 +192,35 @@ def check_choice(
     if not known:
         raise fail(parameter, function, f"one of {list(choices)}", value, error=error)
     return value
+
+
+class Shown(str):
+    """Text that an error message shows as it is, without quotes (its ``repr``).
+
+    >>> repr(Shown("shape (2, 2)"))
+    'shape (2, 2)'
+    """
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
+def require_columns(frame: Any, needed: Collection[str], parameter: str, function: str) -> Any:
+    """``frame`` if it is a pandas DataFrame holding every column in ``needed``; else raise.
+
+    >>> import pandas as pd
+    >>> require_columns(pd.DataFrame({"a": [1]}), ["b"], "table", "f")
+    Traceback (most recent call last):
+    ...
+    course_utils.errors.ParameterError: The 'table' parameter of f must be a DataFrame with \
+columns ['b']. Got columns ['a'] (missing ['b']) instead.
+    """
+    import pandas as pd  # only here: the base stays importable without pandas
+
+    if not isinstance(frame, pd.DataFrame):
+        raise fail(parameter, function, "a pandas DataFrame", Shown(type(frame).__name__))
+    missing = [col for col in needed if col not in frame.columns]
+    if missing:
+        raise fail(parameter, function, f"a DataFrame with columns {list(needed)}",
+                   Shown(f"columns {list(frame.columns)} (missing {missing})"))
+    return frame

@@ -1,0 +1,65 @@
+"""The environment a result came from: library versions and the compute device.
+
+Both go into every results record, so a number can be traced to the software
+and hardware that produced it.
+
+Example
+-------
+>>> "python" in library_versions()
+True
+>>> device_name().startswith(("CPU", "GPU"))  # doctest: +SKIP
+True
+"""
+
+from __future__ import annotations
+
+import platform
+from importlib import metadata
+
+__all__ = ["library_versions", "device_name"]
+
+_LIBRARIES = ("course-utils", "keras", "tensorflow-cpu", "tensorflow", "numpy", "pandas",
+              "scikit-learn", "aif360", "matplotlib")
+
+
+def library_versions() -> dict[str, str]:
+    """Return the installed versions of the libraries a result depends on.
+
+    Returns
+    -------
+    dict of str to str
+        ``"python"`` and every installed library of the list above.
+    """
+    versions = {"python": platform.python_version()}
+    for name in _LIBRARIES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return versions
+
+
+def device_name() -> str:
+    """Return ``"GPU (<name>)"`` when Keras' backend sees a GPU, else ``"CPU"``.
+
+    Imports Keras and its backend (TensorFlow or JAX) on first call; a missing
+    or broken backend still reports ``"CPU"``.
+    """
+    try:
+        import keras
+
+        if keras.backend.backend() == "tensorflow":
+            import tensorflow as tf
+
+            gpus = tf.config.list_logical_devices("GPU")
+            if gpus:
+                return f"GPU ({gpus[0].name})"
+        elif keras.backend.backend() == "jax":
+            import jax
+
+            devices = [d for d in jax.devices() if d.platform == "gpu"]
+            if devices:
+                return f"GPU ({devices[0].device_kind})"
+    except Exception:  # a missing or broken backend still leaves a CPU to report
+        pass
+    return "CPU"

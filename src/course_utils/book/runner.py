@@ -1,0 +1,269 @@
+"""Execute topic notebooks with papermill: presets, overrides, cache, staged results.
+
+One run of a notebook goes:
+
+1. resolve its parameters (the preset's values, then ``-p`` overrides) and
+   refuse anything unknown before any notebook starts (:func:`plan_runs`);
+2. skip it when nothing it depends on changed since its last good run
+   (:mod:`~course_utils.book.cache`);
+3. execute it into a temporary copy, with its results going to a staging
+   folder (:mod:`~course_utils.book.staging`);
+4. only when it succeeded and wrote its record: stamp the copy (run box,
+   fingerprint, project-relative paths; :mod:`~course_utils.book.executed`)
+   and promote the results and the copy together.
+
+A failed copy is kept apart for inspection (``<executed>/failed/``); the last
+good executed copy, record and predictions are left exactly as they were.
+
+Example
+-------
+>>> plans = plan_runs(["01_optimizers"], preset="smoke")
+>>> plans[0].name, plans[0].parameters["preset"]
+('01_optimizers', 'smoke')
+>>> outcomes = run_plans(plans)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+from .._checks import check_choice, fail
+from ..errors import ParameterError
+from ._files import write_json_atomic
+from .cache import fingerprint, is_cached, package_digest
+from .executed import relative_metadata, stamp_copy
+from .layout import Layout
+from .notebooks import PRESETS, load_presets, notebook_names, notebook_parameters, resolve_names
+from .staging import fresh_staging, promote
+
+__all__ = ["KERNEL_NAME", "RunPlan", "Outcome", "plan_runs", "run_plans"]
+
+#: The Jupyter kernel every notebook runs on (``make setup`` installs it).
+KERNEL_NAME = "lab-book"
+
+
+@dataclass(frozen=True)
+class RunPlan:
+    """One notebook to execute, with its resolved parameters."""
+
+    name: str
+    preset: str
+    parameters: dict[str, Any]
+    layout: Layout
+    timeout: int | None = None
+    fingerprint: str = ""
+
+
+@dataclass
+class Outcome:
+    """What happened to one notebook: ``status`` is "ran", "cached" or "failed"."""
+
+    name: str
+    status: str
+    seconds: float = 0.0
+    error: str = ""
+    failed_copy: Path | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.status != "failed"
+
+
+def _check_overrides(name: str, defaults: Mapping[str, Any], preset: str,
+                     preset_values: Mapping[str, Any], overrides: Mapping[str, Any],
+                     layout: Layout) -> None:
+    known = list(defaults)
+    unknown = sorted(set(preset_values) - set(defaults))
+    if unknown:
+        raise ParameterError(
+            f"notebooks/{layout.presets_file.name} gives notebook {name!r} the parameter(s) "
+            f"{', '.join(map(repr, unknown))} in its {preset!r} preset, which the notebook "
+            f"does not have. Its parameters: {', '.join(known)}.")
+    unknown = sorted(set(overrides) - set(defaults))
+    if unknown:
+        raise fail("overrides", "plan_runs",
+                   f"parameters of notebook {name!r}, each one of {known}",
+                   unknown[0] if len(unknown) == 1 else unknown, hint="(given with -p)")
+
+
+def plan_runs(names: Sequence[str] | None = None, *, preset: str = "quick",
+              overrides: Mapping[str, Any] | None = None, timeout: int | None = None,
+              layout: Layout | None = None) -> list[RunPlan]:
+    """Resolve and check everything before any notebook runs.
+
+    Parameters
+    ----------
+    names : sequence of str, optional
+        Notebook stems (or unique prefixes); default: every notebook, in
+        ``_toc.yml`` order.
+    preset : {"smoke", "quick", "full"}, default "quick"
+    overrides : mapping, optional
+        Parameter values that win over the preset's (``-p NAME VALUE``).
+    timeout : int, optional
+        Per-cell execution timeout in seconds.
+    layout : Layout, optional
+        Default: the project found from the working directory.
+
+    Raises
+    ------
+    ParameterError
+        For an unknown notebook, preset or parameter, listing the valid ones.
+    """
+    layout = layout or Layout.default()
+    check_choice(preset, "preset", "plan_runs", PRESETS)
+    known = notebook_names(layout)
+    selected = resolve_names(names, known) if names else known
+    presets = load_presets(layout)
+    overrides = dict(overrides or {})
+    library = package_digest()
+    plans = []
+    for name in selected:
+        defaults = notebook_parameters(layout.source(name))
+        preset_values = dict((presets.get(name) or {}).get(preset) or {})
+        _check_overrides(name, defaults, preset, preset_values, overrides, layout)
+        parameters = {**preset_values, **overrides}
+        if "preset" in defaults:
+            parameters["preset"] = preset
+        stamp = fingerprint(name, preset, {**defaults, **parameters}, layout, library=library)
+        plans.append(RunPlan(name=name, preset=preset, parameters=parameters, layout=layout,
+                             timeout=timeout, fingerprint=stamp))
+    return plans
+
+
+def _failure_summary(exc: BaseException) -> str:
+    cell = getattr(exc, "exec_count", None)
+    ename = getattr(exc, "ename", type(exc).__name__)
+    evalue = getattr(exc, "evalue", str(exc))
+    where = (f"cell [{cell}] (numbered as in the failed copy)" if cell is not None
+             else "before any cell ran")
+    return f"{where}: {ename}: {evalue}".strip()
+
+
+def _execute(plan: RunPlan, progress: bool) -> Outcome:
+    """Run one notebook (in a worker process) with its results going to staging."""
+    layout = plan.layout
+    layout.executed_dir.mkdir(parents=True, exist_ok=True)
+    staged = fresh_staging(layout, plan.name)
+    saved_env = dict(os.environ)
+    os.environ["COURSE_BOOK_RESULTS"] = str(staged)  # the kernel inherits it
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's C++ start-up chatter
+    if os.environ.get("MPLBACKEND", "").lower() == "agg":
+        del os.environ["MPLBACKEND"]  # kernels draw inline, so figures reach the page
+    try:
+        return _execute_in_env(plan, progress, staged)
+    finally:
+        os.environ.clear()
+        os.environ.update(saved_env)
+
+
+def _keep_failed(plan: RunPlan, tmp: Path) -> Path | None:
+    """Move the temporary copy of a failed run to the failed folder; return its path."""
+    import nbformat
+
+    failed = plan.layout.failed(plan.name)
+    failed.parent.mkdir(parents=True, exist_ok=True)
+    if not tmp.exists():
+        return failed if failed.exists() else None
+    try:
+        nb = nbformat.read(tmp, as_version=4)
+        relative_metadata(nb, plan.layout, plan.name)
+        nbformat.write(nb, tmp)
+    except Exception:  # an unreadable copy is still worth keeping as it is
+        pass
+    os.replace(tmp, failed)
+    return failed
+
+
+def _execute_in_env(plan: RunPlan, progress: bool, staged: Path) -> Outcome:
+    import nbformat
+    import papermill as pm
+
+    layout = plan.layout
+    tmp = layout.executed(plan.name).with_name(f".{plan.name}.running.ipynb")
+    started = time.time()
+    try:
+        pm.execute_notebook(
+            str(layout.source(plan.name)), str(tmp), parameters=plan.parameters,
+            kernel_name=KERNEL_NAME, cwd=str(layout.notebooks_dir), progress_bar=progress,
+            execution_timeout=plan.timeout, request_save_on_cell_execute=False,
+            log_output=False)
+    except BaseException as exc:  # papermill wraps cell errors; keep the copy either way
+        return Outcome(plan.name, "failed", time.time() - started, _failure_summary(exc),
+                       _keep_failed(plan, tmp))
+    record_path = staged / f"{plan.name}.json"
+    if not record_path.is_file():
+        return Outcome(plan.name, "failed", time.time() - started,
+                       f"the notebook ran but wrote no results record ({plan.name}.json); "
+                       "it must call record.save()", _keep_failed(plan, tmp))
+    record = json.loads(record_path.read_text(encoding="utf-8"))
+    record["fingerprint"] = plan.fingerprint
+    write_json_atomic(record_path, record)
+    nb = nbformat.read(tmp, as_version=4)
+    stamp_copy(nb, record, layout=layout, name=plan.name, preset=plan.preset,
+               stamp=plan.fingerprint)
+    nbformat.write(nb, tmp)
+    promote(layout, plan.name, tmp)
+    layout.failed(plan.name).unlink(missing_ok=True)
+    return Outcome(plan.name, "ran", time.time() - started)
+
+
+def _execute_all(todo: list[RunPlan], jobs: int, progress: bool) -> dict[str, Outcome]:
+    from tqdm import tqdm  # plain text bars: no ipywidgets needed in notebooks
+
+    outcomes: dict[str, Outcome] = {}
+    bar = tqdm(total=len(todo), desc="notebooks", unit="nb", disable=not progress or not todo,
+               position=0)
+    if jobs <= 1 or len(todo) <= 1:
+        for plan in todo:
+            bar.set_postfix_str(plan.name)
+            outcomes[plan.name] = _execute(plan, progress)
+            bar.update()
+    else:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
+            futures = {pool.submit(_execute, plan, False): plan for plan in todo}
+            for future in as_completed(futures):
+                outcome = future.result()
+                outcomes[outcome.name] = outcome
+                bar.set_postfix_str(outcome.name)
+                bar.update()
+    bar.close()
+    return outcomes
+
+
+def run_plans(plans: Iterable[RunPlan], *, jobs: int = 1, force: bool = False,
+              progress: bool = True, echo: Callable[[str], Any] = print) -> list[Outcome]:
+    """Execute the plans (cached ones skipped unless ``force``); return one outcome each.
+
+    Parameters
+    ----------
+    plans : iterable of RunPlan
+        From :func:`plan_runs`.
+    jobs : int, default 1
+        Notebooks to run at once (worker processes).
+    force : bool, default False
+        Execute even the notebooks whose inputs did not change.
+    progress : bool, default True
+        Show progress bars (per notebook, and papermill's per cell when ``jobs=1``).
+    echo : callable, default print
+        Receives one line per skipped notebook.
+    """
+    plans = list(plans)
+    outcomes: dict[str, Outcome] = {}
+    todo = []
+    for plan in plans:
+        if not force and is_cached(plan.name, plan.fingerprint, plan.layout):
+            outcomes[plan.name] = Outcome(plan.name, "cached")
+            echo(f"{plan.name}: unchanged since its last good run, skipped (--force re-runs)")
+        else:
+            todo.append(plan)
+    outcomes.update(_execute_all(todo, jobs, progress))
+    return [outcomes[plan.name] for plan in plans]

@@ -1,0 +1,156 @@
+"""Tests for course_utils.lessons.fairness_audit: the setup and comparisons of notebook 10."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from course_utils.errors import ParameterError
+from course_utils.lessons import fairness_audit
+
+# Twelve examples whose groups differ in true-positive rate (see test_fairness_metrics.py):
+#   group a: TPR 3/4, FPR 1/2; group b: TPR 1/4, FPR 1/2 -> EOD -1/2, AOD -1/4, SPD -1/3
+Y = np.array([1, 1, 1, 1, 0, 0] * 2)
+PRED = np.array([1, 1, 1, 0, 0, 1, 1, 0, 0, 0, 1, 0])
+GROUPS = np.array(["a"] * 6 + ["b"] * 6)
+SPLITS = ("train", "val", "test")
+
+
+class _Data:
+    """The twelve examples as the train, val and test split of a dataset."""
+
+    num_classes = 2
+    y_train = y_val = y_test = Y
+
+    def split(self, name):
+        return np.zeros((len(Y), 1)), Y
+
+
+class _FixedRun:
+    """A run whose test predictions are ``pred`` and whose other splits are right."""
+
+    name, params, wall_seconds, data = "fixed", 7, 1.0, _Data()
+
+    def __init__(self, pred):
+        self.pred = pred
+
+    def predict(self, split="test"):
+        labels = self.pred if split == "test" else Y
+        return np.eye(2)[labels] * 0.8 + 0.1
+
+
+def test_fairness_setup_on_digits_resolves_the_auto_choices():
+    setup = fairness_audit.fairness_setup("digits", bias=0.5, limit=60, seed=0)
+    assert (setup.target, setup.protected, setup.privileged) == ("digit >= 5", "group", "group A")
+    assert setup.synthetic and setup.also_audit is None
+    assert list(setup.test_groups) == ["group"]
+    assert {len(setup.groups[s]) for s in ("train", "test")} == {60}
+    assert setup.data.class_names[1] == "digit >= 5"
+
+
+def test_fairness_setup_on_faces_audits_race_and_age(tmp_path):
+    from fakes import make_fairface
+
+    folder = make_fairface(tmp_path, n_train=28, n_val=14)
+    setup = fairness_audit.fairness_setup("fairface", folder, val_fraction=0.3)
+    assert (setup.target, setup.protected, setup.also_audit) == ("gender", "race", "age_group")
+    assert not setup.synthetic
+    assert setup.privileged == pd.Series(setup.groups["train"]).mode()[0]
+    assert setup.second_privileged == pd.Series(setup.second_groups["train"]).mode()[0]
+    assert list(setup.test_groups) == ["race", "age_group"]
+    with pytest.raises(ParameterError, match="is the target itself"):
+        fairness_audit.fairness_setup("fairface", folder, protected="gender")
+
+
+def test_mitigation_summary_scores_predictions_against_the_true_labels():
+    # With the predictions passed as the true labels every TPR would be 1 and EOD 0.
+    runs = {"unmitigated": _FixedRun(PRED)}
+    summary = fairness_audit.mitigation_summary(runs, {s: GROUPS for s in SPLITS},
+                                                privileged="a")
+    row = summary.loc["unmitigated"]
+    assert row.equal_opportunity_difference == pytest.approx(-1 / 2)
+    assert row.average_odds_difference == pytest.approx(-1 / 4)
+    assert row.statistical_parity_difference == pytest.approx(-1 / 3)
+    assert row.disparate_impact == pytest.approx(1 / 2)
+    assert row.test_accuracy == pytest.approx(6 / 12)
+    assert row.train_accuracy == 1.0
+    assert list(summary.columns[:3]) == ["train_accuracy", "val_accuracy", "test_accuracy"]
+
+
+def test_mitigation_effects_are_numbers_measured_from_the_baseline():
+    runs = {"unmitigated": _FixedRun(PRED), "perfect": _FixedRun(Y), "same": _FixedRun(PRED)}
+    summary = fairness_audit.mitigation_summary(runs, {s: GROUPS for s in SPLITS},
+                                                privileged="a")
+    effects = fairness_audit.mitigation_effects(summary)
+    assert list(effects.index) == ["perfect", "same"]
+    assert all(dtype == np.float64 for dtype in effects.dtypes)
+    perfect = effects.loc["perfect"]
+    assert perfect.spd == pytest.approx(0.0) and perfect.eod == pytest.approx(0.0)
+    assert perfect.spd_narrowing == pytest.approx(1 / 3)
+    assert perfect.eod_narrowing == pytest.approx(1 / 2)
+    assert perfect.accuracy == 1.0
+    assert perfect.accuracy_change == pytest.approx(6 / 12)
+    same = effects.loc["same"]  # no change at all must read as exactly zero, not as a gain
+    assert (same.spd_narrowing, same.eod_narrowing, same.accuracy_change) == (0.0, 0.0, 0.0)
+    worse = fairness_audit.mitigation_effects(summary, baseline="perfect").loc["unmitigated"]
+    assert worse.accuracy_change == pytest.approx(-6 / 12)
+    assert worse.spd_narrowing == pytest.approx(-1 / 3)
+    with pytest.raises(ParameterError, match="Got 'nothing' instead. The variants are"):
+        fairness_audit.mitigation_effects(summary, baseline="nothing")
+
+
+def _scored_run(n=400, seed=0):
+    rng = np.random.default_rng(seed)
+    groups = np.where(rng.random(n) < 0.4, "group B", "group A")
+    y = (rng.random(n) < 0.5).astype(int)
+    scores = np.clip(0.25 + 0.5 * y + rng.normal(0, 0.15, n) - 0.2 * (groups == "group B"), 0, 1)
+
+    class Data:
+        num_classes = 2
+        y_train = y_val = y_test = y
+
+        def split(self, name):
+            return np.zeros((len(y), 1)), y
+
+    class Run:
+        data, params = Data(), 3
+
+        def predict(self, split="test"):
+            return np.column_stack([1 - scores, scores])
+
+    return Run(), {s: groups for s in SPLITS}
+
+
+def test_postprocessed_run_adjusts_every_split_and_predicts_one_hot():
+    from course_utils.fairness import eq_odds_postprocess
+
+    run, groups = _scored_run()
+    adjusted = fairness_audit.postprocessed_run(run, groups, privileged="group A", seed=0)
+    assert adjusted.name == "eq_odds" and adjusted.params == 3
+    probs = adjusted.predict("test")
+    assert probs.shape == (len(run.data.y_test), 2) and set(probs.sum(axis=1)) == {1.0}
+    scores = run.predict()[:, 1]
+    expected = eq_odds_postprocess(run.data.y_val, scores, groups["val"], run.data.y_test,
+                                   scores, groups["test"], privileged="group A", seed=0)
+    np.testing.assert_array_equal(probs.argmax(axis=1), expected)
+    accuracy = float((probs.argmax(axis=1) == run.data.y_test).mean())
+    assert adjusted.metrics["test_accuracy"] == accuracy
+    assert set(adjusted.metrics) == {"train_accuracy", "val_accuracy", "test_accuracy"}
+
+
+def test_postprocessed_run_names_itself_and_checks_the_method():
+    run, groups = _scored_run()
+    named = fairness_audit.postprocessed_run(run, groups, privileged="group A",
+                                             method="calibrated", name="calibrated_eo")
+    assert named.name == "calibrated_eo"
+    with pytest.raises(ParameterError, match="'method' parameter of postprocessed_run"):
+        fairness_audit.postprocessed_run(run, groups, privileged="group A", method="magic")
+
+
+def test_a_run_from_labels_scores_its_own_accuracy():
+    labels = {"train": Y, "val": Y, "test": PRED}
+    run = fairness_audit.PostprocessedRun.from_labels("fixed", _Data(), labels, params=5)
+    assert run.metrics == {"train_accuracy": 1.0, "val_accuracy": 1.0,
+                           "test_accuracy": pytest.approx(6 / 12)}
+    np.testing.assert_array_equal(run.predict("test"), np.eye(2)[PRED])

@@ -1,0 +1,287 @@
+"""Tests for course_utils.fairness.metrics: aif360 audits against hand values and fairlearn."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from course_utils import fairness
+from course_utils.errors import ParameterError
+
+# Ten examples, two groups. By hand:
+#   group a: y = 1 1 0 0 1, pred = 1 0 0 1 1 -> TP 2, FN 1, FP 1, TN 1
+#            base rate 3/5, selection rate 3/5, TPR 2/3, FPR 1/2, accuracy 3/5
+#   group b: y = 0 1 0 1 1, pred = 0 0 0 1 1 -> TP 2, FN 1, FP 0, TN 2
+#            base rate 3/5, selection rate 2/5, TPR 2/3, FPR 0,   accuracy 4/5
+Y = np.array([1, 1, 0, 0, 1, 0, 1, 0, 1, 1])
+PRED = np.array([1, 0, 0, 1, 1, 0, 0, 0, 1, 1])
+GROUPS = np.array(["a"] * 5 + ["b"] * 5)
+
+# Twelve examples whose groups differ in true-positive rate. By hand:
+#   group a (privileged): y = 1 1 1 1 0 0, pred = 1 1 1 0 0 1 -> TPR 3/4, FPR 1/2, selection 4/6
+#   group b:              y = 1 1 1 1 0 0, pred = 1 0 0 0 1 0 -> TPR 1/4, FPR 1/2, selection 2/6
+#   EOD = 1/4 - 3/4 = -1/2; AOD = ((1/2 - 1/2) + (1/4 - 3/4)) / 2 = -1/4;
+#   SPD = 2/6 - 4/6 = -1/3; DI = (2/6) / (4/6) = 1/2
+Y_TPR = np.array([1, 1, 1, 1, 0, 0] * 2)
+PRED_TPR = np.array([1, 1, 1, 0, 0, 1, 1, 0, 0, 0, 1, 0])
+GROUPS_TPR = np.array(["a"] * 6 + ["b"] * 6)
+
+
+def _row(table, comparison, group):
+    rows = table[(table.comparison == comparison) & (table.group == group)]
+    assert len(rows) == 1
+    return rows.iloc[0]
+
+
+def test_audit_matches_hand_computation():
+    table = fairness.audit(Y, PRED, GROUPS, privileged="a")
+    assert list(table.comparison) == ["vs privileged", "vs rest", "vs rest"]
+    b = _row(table, "vs privileged", "b")
+    assert b.privileged_group == "a"
+    assert (b.n_group, b.n_reference) == (5, 5)
+    assert b.selection_rate == pytest.approx(2 / 5)
+    assert b.tpr == pytest.approx(2 / 3)
+    assert b.fpr == pytest.approx(0.0)
+    assert b.accuracy == pytest.approx(4 / 5)
+    assert b.disparate_impact == pytest.approx((2 / 5) / (3 / 5))
+    assert b.statistical_parity_difference == pytest.approx(2 / 5 - 3 / 5)
+    assert b.equal_opportunity_difference == pytest.approx(2 / 3 - 2 / 3)
+    assert b.average_odds_difference == pytest.approx(((0 - 1 / 2) + (2 / 3 - 2 / 3)) / 2)
+    a_rest = _row(table, "vs rest", "a")
+    assert a_rest.privileged_group == "rest"
+    assert a_rest.disparate_impact == pytest.approx((3 / 5) / (2 / 5))
+    assert a_rest.statistical_parity_difference == pytest.approx(1 / 5)
+
+
+def test_audit_eod_and_aod_when_true_positive_rates_differ():
+    table = fairness.audit(Y_TPR, PRED_TPR, GROUPS_TPR, privileged="a")
+    b = _row(table, "vs privileged", "b")
+    assert (b.tpr, b.fpr) == (pytest.approx(1 / 4), pytest.approx(1 / 2))
+    assert b.equal_opportunity_difference == pytest.approx(-1 / 2)
+    assert b.average_odds_difference == pytest.approx(-1 / 4)
+    assert b.statistical_parity_difference == pytest.approx(-1 / 3)
+    assert b.disparate_impact == pytest.approx(1 / 2)
+    a_rest = _row(table, "vs rest", "a")  # a as the unprivileged side: every sign flips
+    assert a_rest.equal_opportunity_difference == pytest.approx(1 / 2)
+    assert a_rest.average_odds_difference == pytest.approx(1 / 4)
+
+
+def test_fairness_summary_eod_and_aod_when_true_positive_rates_differ():
+    summary = fairness.fairness_summary(Y_TPR, PRED_TPR, GROUPS_TPR, privileged="a")
+    assert summary["equal_opportunity_difference"] == pytest.approx(-1 / 2)
+    assert summary["average_odds_difference"] == pytest.approx(-1 / 4)
+    assert summary["statistical_parity_difference"] == pytest.approx(-1 / 3)
+    assert summary["accuracy"] == pytest.approx(6 / 12)
+
+
+def test_audit_compares_each_of_several_groups_with_privileged_and_with_rest():
+    groups = np.array(["x", "x", "y", "y", "z", "z", "x", "y", "z", "x"])
+    table = fairness.audit(Y, PRED, groups, privileged="x")
+    assert len(table) == 2 + 3
+    y_rest = _row(table, "vs rest", "y")
+    # group y: examples 2, 3, 7 -> pred 0 1 0; the rest (7 examples): pred 1 0 1 0 0 1 1 -> 4/7
+    assert y_rest.n_reference == 7
+    assert y_rest.selection_rate == pytest.approx(1 / 3)
+    assert y_rest.disparate_impact == pytest.approx((1 / 3) / (4 / 7))
+
+
+def test_group_metrics_hand_rates_per_group():
+    table = fairness.group_metrics(Y, PRED, GROUPS).set_index("group")
+    assert table.loc["a", "n"] == 5
+    assert table.loc["a", "tpr"] == pytest.approx(2 / 3)
+    assert table.loc["a", "fpr"] == pytest.approx(1 / 2)
+    assert table.loc["a", "fnr"] == pytest.approx(1 / 3)
+    assert table.loc["b", "tnr"] == pytest.approx(1.0)
+    assert table.loc["b", "base_rate"] == pytest.approx(3 / 5)
+
+
+def test_group_confusions_count_each_cell():
+    confusions = fairness.group_confusions(Y, PRED, GROUPS)
+    a = confusions["a"]
+    assert a.loc["favorable", "favorable"] == 2  # TP
+    assert a.loc["favorable", "unfavorable"] == 1  # FN
+    assert a.loc["unfavorable", "favorable"] == 1  # FP
+    assert a.loc["unfavorable", "unfavorable"] == 1  # TN
+    assert confusions["b"].to_numpy().tolist() == [[2, 0], [1, 2]]
+
+
+def test_fairness_summary_pools_all_unprivileged_groups():
+    groups = np.array(["p"] * 5 + ["u1"] * 3 + ["u2"] * 2)
+    summary = fairness.fairness_summary(Y, PRED, groups, privileged="p")
+    # privileged = first five (group a above); unprivileged pooled = group b above
+    assert summary["disparate_impact"] == pytest.approx((2 / 5) / (3 / 5))
+    assert summary["average_odds_difference"] == pytest.approx(-0.25)
+    assert summary["accuracy"] == pytest.approx(7 / 10)
+    assert set(summary) == set(fairness.FAIRNESS_METRICS) | {"accuracy"}
+    assert all(isinstance(v, float) for v in summary.values())
+
+
+def test_integer_and_string_groups_give_the_same_audit():
+    as_strings = fairness.audit(Y, PRED, GROUPS, privileged="a")
+    as_ints = fairness.audit(Y, PRED, (GROUPS == "b").astype(int), privileged=0)
+    columns = list(fairness.FAIRNESS_METRICS) + ["tpr", "fpr"]
+    np.testing.assert_allclose(as_strings[columns].to_numpy(), as_ints[columns].to_numpy())
+
+
+def test_favorable_label_can_be_zero():
+    flipped = fairness.fairness_summary(1 - Y, 1 - PRED, GROUPS, privileged="a", favorable=0)
+    assert flipped["disparate_impact"] == pytest.approx((2 / 5) / (3 / 5))
+
+
+def test_audit_roc_auc_column_uses_scores():
+    scores = np.where(Y == 1, 0.9, 0.1)
+    table = fairness.audit(Y, PRED, GROUPS, privileged="a", y_score=scores)
+    assert np.allclose(table.roc_auc, 1.0)
+    assert "roc_auc" not in fairness.audit(Y, PRED, GROUPS, privileged="a").columns
+
+
+def test_label_as_protected_demo_shows_fpr_over_tpr():
+    demo = fairness.label_as_protected_demo(Y, PRED, GROUPS, privileged="a", target_name="gender")
+    wrong, right = demo.iloc[0], demo.iloc[1]
+    assert "gender" in wrong.protected
+    # FP = 1, N = 4 -> FPR 1/4; TP = 4, P = 6 -> TPR 2/3
+    assert wrong.disparate_impact == pytest.approx((1 / 4) / (2 / 3))
+    assert wrong.disparate_impact == pytest.approx(wrong.fpr_over_tpr)
+    assert right.disparate_impact == pytest.approx((2 / 5) / (3 / 5))
+
+
+# ----------------------------------------------------------------------------- fairlearn
+
+
+@pytest.fixture
+def random_predictions():
+    rng = np.random.default_rng(3)
+    n = 600
+    groups = rng.choice(["r1", "r2", "r3"], size=n, p=[0.5, 0.3, 0.2])
+    y = rng.integers(0, 2, size=n)
+    p_positive = np.select([groups == "r1", groups == "r2"], [0.6, 0.45], 0.3)
+    pred = np.where(rng.random(n) < 0.7, y, rng.random(n) < p_positive).astype(int)
+    return y, pred, groups
+
+
+def _unequal_tpr_predictions(seed):
+    """Random labels; the model finds a favorable example of r1 more often than one of r2."""
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(200, 800))
+    groups = np.where(rng.random(n) < rng.uniform(0.3, 0.7), "r1", "r2")
+    y = (rng.random(n) < rng.uniform(0.3, 0.7)).astype(int)
+    hit = np.where(groups == "r1", rng.uniform(0.7, 0.95), rng.uniform(0.3, 0.6))
+    false_alarm = np.where(groups == "r1", rng.uniform(0.05, 0.4), rng.uniform(0.05, 0.4))
+    pred = np.where(y == 1, rng.random(n) < hit, rng.random(n) < false_alarm).astype(int)
+    return y, pred, groups
+
+
+def test_group_metrics_agree_with_fairlearn_metricframe(random_predictions):
+    from fairlearn.metrics import (
+        MetricFrame,
+        false_positive_rate,
+        selection_rate,
+        true_positive_rate,
+    )
+    from sklearn.metrics import accuracy_score
+
+    y, pred, groups = random_predictions
+    frame = MetricFrame(
+        metrics={
+            "selection_rate": selection_rate,
+            "tpr": true_positive_rate,
+            "fpr": false_positive_rate,
+            "accuracy": accuracy_score,
+        },
+        y_true=y,
+        y_pred=pred,
+        sensitive_features=groups,
+    )
+    ours = fairness.group_metrics(y, pred, groups).set_index("group")
+    expected = frame.by_group
+    for column in ["selection_rate", "tpr", "fpr", "accuracy"]:
+        np.testing.assert_allclose(ours.loc[expected.index, column], expected[column])
+
+
+def test_two_group_summary_agrees_with_fairlearn_demographic_parity(random_predictions):
+    from fairlearn.metrics import demographic_parity_difference, demographic_parity_ratio
+
+    y, pred, groups = random_predictions
+    two = np.where(groups == "r1", "r1", "other")
+    summary = fairness.fairness_summary(y, pred, two, privileged="r1")
+    di = summary["disparate_impact"]
+    ratio = demographic_parity_ratio(y, pred, sensitive_features=two)
+    difference = demographic_parity_difference(y, pred, sensitive_features=two)
+    assert min(di, 1 / di) == pytest.approx(ratio)
+    assert abs(summary["statistical_parity_difference"]) == pytest.approx(difference)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_eod_and_aod_agree_with_fairlearn_on_random_labels(seed):
+    from fairlearn.metrics import (
+        MetricFrame,
+        equal_opportunity_difference,
+        equalized_odds_difference,
+        false_positive_rate,
+        true_positive_rate,
+    )
+
+    y, pred, groups = _unequal_tpr_predictions(seed)
+    summary = fairness.fairness_summary(y, pred, groups, privileged="r1")
+    by_group = MetricFrame(
+        metrics={"tpr": true_positive_rate, "fpr": false_positive_rate},
+        y_true=y,
+        y_pred=pred,
+        sensitive_features=groups,
+    ).by_group
+    tpr_gap = by_group.loc["r2", "tpr"] - by_group.loc["r1", "tpr"]
+    fpr_gap = by_group.loc["r2", "fpr"] - by_group.loc["r1", "fpr"]
+    eod, aod = summary["equal_opportunity_difference"], summary["average_odds_difference"]
+    assert eod < -0.05  # the planted gap: r2's true-positive rate is lower
+    assert eod == pytest.approx(tpr_gap)
+    assert aod == pytest.approx((tpr_gap + fpr_gap) / 2)
+    expected_eod = equal_opportunity_difference(y, pred, sensitive_features=groups)
+    assert abs(eod) == pytest.approx(expected_eod)
+    worst = equalized_odds_difference(y, pred, sensitive_features=groups)
+    mean = equalized_odds_difference(y, pred, sensitive_features=groups, agg="mean")
+    assert max(abs(tpr_gap), abs(fpr_gap)) == pytest.approx(worst)
+    assert abs(aod) <= mean + 1e-12
+
+
+def test_vs_rest_rows_agree_with_fairlearn_group_against_the_rest(random_predictions):
+    from fairlearn.metrics import equal_opportunity_difference, equalized_odds_difference
+
+    y, pred, groups = random_predictions
+    table = fairness.audit(y, pred, groups, privileged="r1")
+    for group in ("r1", "r2", "r3"):
+        row = _row(table, "vs rest", group)
+        alone = np.where(groups == group, group, "rest")
+        expected_eod = equal_opportunity_difference(y, pred, sensitive_features=alone)
+        assert abs(row.equal_opportunity_difference) == pytest.approx(expected_eod)
+        tpr_gap, fpr_gap = row.equal_opportunity_difference, 2 * row.average_odds_difference
+        fpr_gap -= tpr_gap
+        worst = equalized_odds_difference(y, pred, sensitive_features=alone)
+        assert max(abs(tpr_gap), abs(fpr_gap)) == pytest.approx(worst)
+
+
+# ----------------------------------------------------------------------------- bad input
+
+
+def test_length_mismatch_names_the_array_and_every_length():
+    with pytest.raises(
+        ParameterError,
+        match=r"'y_pred' parameter of audit must be an array of length 10 .* Got 9 instead\. "
+        r"The lengths are y_true=10, y_pred=9, groups=10",
+    ):
+        fairness.audit(Y, PRED[:9], GROUPS, privileged="a")
+
+
+def test_two_dimensional_labels_are_refused_but_a_column_is_flattened():
+    with pytest.raises(ParameterError, match=r"'y_true' parameter of group_metrics .* \(5, 2\)"):
+        fairness.group_metrics(Y.reshape(5, 2), PRED, GROUPS)
+    column = fairness.group_metrics(Y.reshape(-1, 1), PRED, GROUPS)
+    np.testing.assert_allclose(column.tpr, fairness.group_metrics(Y, PRED, GROUPS).tpr)
+
+
+def test_non_binary_labels_and_probabilities_as_labels_are_refused():
+    with pytest.raises(ParameterError, match="'y_true' parameter of audit must be binary labels"):
+        fairness.audit(np.arange(10), PRED, GROUPS, privileged="a")
+    with pytest.raises(ParameterError, match="probabilities as y_score"):
+        fairness.audit(Y, np.linspace(0, 1, 10), GROUPS, privileged="a")
+    with pytest.raises(ParameterError, match="set favorable= to one of them"):
+        fairness.audit(np.where(Y == 1, "yes", "no"), PRED, GROUPS, privileged="a")
