@@ -70,3 +70,18 @@ def test_disk_dataset_needs_data_dir_and_an_existing_folder(tmp_path):
     with pytest.raises(DatasetError, match=r"'data_dir' folder for 'fashion_mnist' does not "
                        r"exist: .*nowhere"):
         load_dataset("fashion_mnist", tmp_path / "nowhere")
+
+
+def test_auto_is_fashion_mnist_where_installed_else_digits(tmp_path, monkeypatch):
+    from course_utils.data import fashion_mnist, image_dataset, load_dataset
+
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
+    monkeypatch.setattr(fashion_mnist, "SYSTEM_DIR", tmp_path / "absent")
+    assert image_dataset() == "digits"
+    assert load_dataset("auto", limit=20).name == "digits"
+    from fakes import make_fashion_mnist
+
+    folder = make_fashion_mnist(tmp_path / "fm", n_train=40, n_test=20)
+    assert image_dataset(folder) == "fashion_mnist"
+    data = load_dataset("auto", folder)
+    assert data.name == "fashion_mnist" and data.input_shape == (28, 28, 1)

@@ -79,3 +79,13 @@ def test_the_tolerance_bounds_are_inclusive_and_symmetric():
 def test_verdict_refuses_what_is_not_a_change(kwargs, message):
     with pytest.raises(ParameterError, match=message):
         verdict(**kwargs)
+
+
+def test_verdict_says_noise_when_the_interval_holds_zero():
+    from course_utils.book import verdict
+
+    assert verdict(0.03, interval=(-0.001, 0.06)) == "made no difference beyond noise"
+    assert verdict(-0.03, interval=(-0.06, 0.0)) == "made no difference beyond noise"
+    assert verdict(-0.03, interval=(-0.06, -0.01)) == "hurt"
+    assert verdict(0.03, interval=(0.01, 0.05), better="beat") == "beat"
+    assert verdict(0.0, interval=(0.01, 0.05)) == "made no difference"

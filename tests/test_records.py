@@ -149,3 +149,23 @@ def test_add_runs_needs_a_run():
     with pytest.raises(ParameterError, match=r"The 'results' parameter of Record.add_runs must be "
                                              r"a sequence of at least one run\. Got \[\] instead"):
         rec.add_runs([], experiment="scratch")
+
+
+def test_choose_picks_on_validation_and_records_the_choice(results_tmp):
+    from course_utils.book import Record, load_record
+
+    record = Record("99_choice", params={"seed": 0}, dataset="digits")
+    record.add("a", {"val_accuracy": 0.70, "test_accuracy": 0.99})
+    record.add("b", {"val_accuracy": 0.90, "test_accuracy": 0.50})
+    record.add("c", {"val_accuracy": 0.90, "test_accuracy": 0.60})
+    assert record.choose("best", ["a", "b", "c"]) == "b"  # not the test winner; ties: first
+    assert record.choose("lowest_loss", ["a", "b"], metric="val_accuracy",
+                         higher_is_better=False) == "a"
+    with pytest.raises(ParameterError, match="must be a validation metric"):
+        record.choose("cheat", ["a", "b"], metric="test_accuracy")
+    with pytest.raises(ParameterError, match="experiments already added"):
+        record.choose("typo", ["a", "z"])
+    record.save()
+    saved = load_record("99_choice")
+    assert saved["choices"]["best"] == {"winner": "b", "metric": "val_accuracy",
+                                        "among": ["a", "b", "c"], "higher_is_better": True}

@@ -97,7 +97,8 @@ def _missing(change: Any) -> bool:
 
 def verdict(change: float | None, *, better: str = "helped", worse: str = "hurt",
             same: str = "made no difference", tolerance: float = 0.0,
-            unknown: str = UNKNOWN) -> str:
+            unknown: str = UNKNOWN, interval: tuple[float, float] | None = None,
+            noise: str = "made no difference beyond noise") -> str:
     """Return the word for a signed ``change``, where positive means better.
 
     Parameters
@@ -113,6 +114,12 @@ def verdict(change: float | None, *, better: str = "helped", worse: str = "hurt"
         Changes with ``abs(change) <= tolerance`` read as ``same``.
     unknown : str, default "could not be compared"
         The words for a missing change (None or NaN).
+    interval : (low, high), optional
+        A confidence interval of ``change`` (for example the paired bootstrap
+        interval of ``evaluate.paired_comparison``). When it contains 0 the
+        change cannot be told from chance, and the answer is ``noise``.
+    noise : str, default "made no difference beyond noise"
+        The words for a change whose ``interval`` contains 0.
 
     Returns
     -------
@@ -132,6 +139,8 @@ def verdict(change: float | None, *, better: str = "helped", worse: str = "hurt"
     ('could not be compared', 'could not be compared')
     >>> verdict(-2, better="narrowed", worse="widened")
     'widened'
+    >>> verdict(0.02, interval=(-0.01, 0.05)), verdict(0.02, interval=(0.004, 0.04))
+    ('made no difference beyond noise', 'helped')
     """
     tolerance = check_number(tolerance, "tolerance", "verdict", minimum=0)
     if isinstance(change, np.ndarray) and change.ndim == 0:
@@ -141,4 +150,9 @@ def verdict(change: float | None, *, better: str = "helped", worse: str = "hurt"
     change = check_number(change, "change", "verdict")  # refuses booleans and strings
     if change == 0 or abs(change) <= tolerance:
         return same
+    if interval is not None:
+        low = check_number(interval[0], "interval", "verdict")
+        high = check_number(interval[1], "interval", "verdict")
+        if low <= 0 <= high:
+            return noise
     return better if change > 0 else worse

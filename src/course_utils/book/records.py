@@ -89,6 +89,8 @@ class Record:
         self.dataset = dataset
         self.preset = preset or self.params.get("preset")
         self.experiments: list[dict[str, Any]] = []
+        self.choices: dict[str, dict[str, Any]] = {}
+        self.comparisons: dict[str, dict[str, Any]] = {}
         self._predictions: list[pd.DataFrame] = []
         self._started = time.perf_counter()
 
@@ -280,6 +282,46 @@ class Record:
                  params=results[0].params, repeats=len(results), **info)
         return predicted
 
+    def choose(self, choice: str, among: Sequence[str], *, metric: str = "val_accuracy",
+               higher_is_better: bool = True) -> str:
+        """Name the best of the experiments ``among`` by ``metric``; record the choice.
+
+        Selection happens on the validation split (the default ``metric``), never
+        on test: the record keeps the choice, the candidates and the metric, and
+        a test checks every recorded choice against the recorded metrics. Ties
+        go to the first candidate. Returns the winner's experiment name.
+
+        >>> r = Record("demo", params={}, dataset="digits")
+        >>> r.add("a", {"val_accuracy": 0.9, "test_accuracy": 0.8})
+        >>> r.add("b", {"val_accuracy": 0.8, "test_accuracy": 0.95})
+        >>> r.choose("best_model", ["a", "b"])
+        'a'
+        """
+        if not str(metric).startswith("val_"):
+            raise fail("metric", "Record.choose", "a validation metric ('val_...')", metric,
+                       hint="Choose on validation; report the test score of the choice.")
+        by_name = {e["experiment"]: e for e in self.experiments}
+        missing = [name for name in among if name not in by_name]
+        if not among or missing:
+            raise fail("among", "Record.choose", "experiments already added to the record",
+                       list(among))
+        values = [float(by_name[name]["metrics"][metric]) for name in among]
+        best = max(values) if higher_is_better else min(values)
+        winner = list(among)[values.index(best)]
+        self.choices[choice] = {"winner": winner, "metric": metric, "among": list(among),
+                                "higher_is_better": bool(higher_is_better)}
+        return winner
+
+    def add_comparison(self, name: str, comparison: Mapping[str, Any], *,
+                       first: str, second: str) -> None:
+        """Keep a paired comparison of two experiments (the numbers behind a verdict).
+
+        ``comparison`` is ``evaluate.paired_comparison(...).as_dict()``: the
+        accuracy difference ``second - first``, its bootstrap interval and
+        McNemar's p-value.
+        """
+        self.comparisons[name] = {"first": first, "second": second, **_plain(dict(comparison))}
+
     def to_dict(self) -> dict[str, Any]:
         """Return the record as the JSON document :meth:`save` writes."""
         return {
@@ -289,6 +331,8 @@ class Record:
             "seed": _plain(self.params.get("seed")),
             "parameters": _plain(self.params),
             "experiments": self.experiments,
+            "choices": self.choices,
+            "comparisons": self.comparisons,
             "wall_seconds": round(time.perf_counter() - self._started, 3),
             "device": device_name(),
             "versions": library_versions(),

@@ -34,7 +34,7 @@ from .fashion_mnist import (
     fashion_mnist_folders,
 )
 from .keras_files import CIFAR10_CLASSES, keras_cache_path, keras_home
-from .load import dataset_names, load_dataset
+from .load import AUTO, dataset_names, image_dataset, load_dataset
 from .transforms import DEFAULT_GROUPS, class_groups, resize_images, set_channels
 
 __all__ = [
@@ -42,6 +42,8 @@ __all__ = [
     "SPLITS",
     "load_dataset",
     "dataset_names",
+    "image_dataset",
+    "AUTO",
     "keras_cache_path",
     "keras_home",
     "fashion_mnist_available",

@@ -20,12 +20,12 @@ from ._names import canonical
 from ._splits import Request
 from .embedded import load_digits, load_sine
 from .faces import load_fairface, load_utkface
-from .fashion_mnist import load_fashion_mnist
+from .fashion_mnist import fashion_mnist_available, load_fashion_mnist
 from .image_folders import load_image_folder
 from .ip102 import load_ip102
 from .keras_files import load_cifar10
 
-__all__ = ["load_dataset", "dataset_names"]
+__all__ = ["load_dataset", "dataset_names", "image_dataset", "AUTO"]
 
 _LOADERS: dict[str, Callable[..., Dataset]] = {
     "digits": load_digits,
@@ -41,6 +41,22 @@ _LOADERS: dict[str, Callable[..., Dataset]] = {
 _NEEDS_DIR = {"image_folder", "utkface", "fairface", "ip102"}
 #: ``data_dir`` optional: looked at first when given.
 _USES_DIR = {"fashion_mnist"}
+
+
+AUTO = "auto"
+
+
+def image_dataset(data_dir: str | os.PathLike | None = None) -> str:
+    """The image dataset ``"auto"`` stands for: ``"fashion_mnist"`` or ``"digits"``.
+
+    Real Fashion-MNIST where its four files are found (``data_dir``, the Keras
+    cache, Debian's ``dataset-fashion-mnist``), else scikit-learn's embedded 8x8
+    digits, so that the default book runs on any machine.
+
+    >>> image_dataset() in ("fashion_mnist", "digits")
+    True
+    """
+    return "fashion_mnist" if fashion_mnist_available(data_dir) else "digits"
 
 
 def dataset_names() -> tuple[str, ...]:
@@ -80,7 +96,8 @@ def load_dataset(
     Parameters
     ----------
     name : str
-        One of :func:`dataset_names`: ``"digits"``, ``"sine"``, ``"image_folder"``,
+        ``"auto"`` (real Fashion-MNIST where its files are installed, else the
+        embedded digits: see :func:`image_dataset`) or one of :func:`dataset_names`: ``"digits"``, ``"sine"``, ``"image_folder"``,
         ``"utkface"``, ``"fairface"``, ``"ip102"``, ``"cifar10"``, ``"fashion_mnist"``
         (case, dashes and a few aliases such as ``"Fashion-MNIST"`` are accepted).
     data_dir : path, optional
@@ -130,6 +147,9 @@ def load_dataset(
     ((10, 1), 'regression')
     >>> faces = load_dataset("utkface", "data/UTKFace", image_size=(64, 64))  # doctest: +SKIP
     """
+    if name == AUTO:
+        name = image_dataset(data_dir)
+        data_dir = data_dir if name == "fashion_mnist" else None
     key = canonical(name, dataset_names())
     loader = _LOADERS[key]
     _check_options(key, loader, options)
