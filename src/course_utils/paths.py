@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["project_root", "results_dir", "resolve_path"]
+__all__ = ["project_root", "results_dir", "resolve_path", "keras_home"]
 
 _MARKER = "_toc.yml"
 
@@ -47,3 +47,18 @@ def resolve_path(path: str | os.PathLike) -> Path:
     if given.is_absolute() or given.exists():
         return given
     return project_root() / given
+
+def keras_home() -> Path:
+    """The Keras home folder, as ``keras.utils.get_file`` finds it.
+
+    ``$KERAS_HOME`` when set, else ``~/.keras``, else ``/tmp/.keras`` when home
+    is not writable.
+    """
+    if "KERAS_HOME" in os.environ:
+        home = Path(os.environ["KERAS_HOME"]).expanduser()
+    else:
+        base = Path("~").expanduser()
+        home = (base if os.access(base, os.W_OK) else Path("/tmp")) / ".keras"
+    if home.exists() and not os.access(home, os.W_OK):
+        home = Path("/tmp") / ".keras"
+    return home

@@ -25,6 +25,7 @@ Example
 ((16, 16, 1), 10)
 """
 
+from ..paths import keras_home  # noqa: F401  (kept for callers of data.keras_home)
 from ._dataset import SPLITS, Dataset
 from ._decode import IMAGE_EXTENSIONS
 from .faces import AGE_GROUPS, FAIRFACE_AGES, FAIRFACE_RACES, GENDERS, UTKFACE_RACES, age_group
@@ -33,7 +34,7 @@ from .fashion_mnist import (
     fashion_mnist_available,
     fashion_mnist_folders,
 )
-from .keras_files import CIFAR10_CLASSES, keras_cache_path, keras_home
+from .keras_files import CIFAR10_CLASSES, keras_cache_path
 from .load import AUTO, dataset_names, image_dataset, load_dataset
 from .transforms import DEFAULT_GROUPS, class_groups, resize_images, set_channels
 
@@ -45,7 +46,6 @@ __all__ = [
     "image_dataset",
     "AUTO",
     "keras_cache_path",
-    "keras_home",
     "fashion_mnist_available",
     "fashion_mnist_folders",
     "class_groups",

@@ -26,10 +26,10 @@ import numpy as np
 
 from .._checks import check_choice
 from ..errors import DatasetError
-from ..paths import resolve_path
+from ..paths import keras_home, resolve_path
 from ._dataset import Dataset
 from ._splits import VAL_SPLITS, Request
-from .keras_files import FASHION_MNIST_FILES, keras_home, official_split
+from .keras_files import FASHION_MNIST_FILES, official_split
 from .transforms import check_channels
 
 __all__ = ["FASHION_MNIST_CLASSES", "SYSTEM_DIR", "fashion_mnist_available",

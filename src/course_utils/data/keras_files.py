@@ -12,7 +12,6 @@ Examples
 
 from __future__ import annotations
 
-import os
 import pickle
 import tarfile
 from pathlib import Path
@@ -20,12 +19,13 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import DatasetError
+from ..paths import keras_home
 from ._dataset import Dataset
 from ._names import canonical
 from ._splits import Request, assemble, cap_indices, train_val_indices
 from .transforms import check_channels, resize_images, set_channels
 
-__all__ = ["CIFAR10_CLASSES", "FASHION_MNIST_FILES", "keras_home", "keras_cache_path",
+__all__ = ["CIFAR10_CLASSES", "FASHION_MNIST_FILES", "keras_cache_path",
            "load_cifar10", "official_split"]
 
 #: Fashion-MNIST's four original files, in the order ``keras.datasets`` reads them.
@@ -50,20 +50,6 @@ CIFAR10_CLASSES = ("airplane", "automobile", "bird", "cat", "deer",
                    "dog", "frog", "horse", "ship", "truck")
 
 
-def keras_home() -> Path:
-    """The Keras home folder, as ``keras.utils.get_file`` finds it.
-
-    ``$KERAS_HOME`` when set, else ``~/.keras``, else ``/tmp/.keras`` when home
-    is not writable.
-    """
-    if "KERAS_HOME" in os.environ:
-        home = Path(os.environ["KERAS_HOME"]).expanduser()
-    else:
-        base = Path("~").expanduser()
-        home = (base if os.access(base, os.W_OK) else Path("/tmp")) / ".keras"
-    if home.exists() and not os.access(home, os.W_OK):
-        home = Path("/tmp") / ".keras"
-    return home
 
 
 def keras_cache_path(name: str) -> list[Path]:

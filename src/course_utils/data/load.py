@@ -97,7 +97,8 @@ def load_dataset(
     ----------
     name : str
         ``"auto"`` (real Fashion-MNIST where its files are installed, else the
-        embedded digits: see :func:`image_dataset`) or one of :func:`dataset_names`: ``"digits"``, ``"sine"``, ``"image_folder"``,
+        embedded digits: see :func:`image_dataset`) or one of
+        :func:`dataset_names`: ``"digits"``, ``"sine"``, ``"image_folder"``,
         ``"utkface"``, ``"fairface"``, ``"ip102"``, ``"cifar10"``, ``"fashion_mnist"``
         (case, dashes and a few aliases such as ``"Fashion-MNIST"`` are accepted).
     data_dir : path, optional

@@ -7,7 +7,6 @@ Keras cache, so nothing is ever downloaded.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,7 @@ import numpy as np
 from keras import layers
 
 from .._checks import check_choice, fail
+from ..paths import keras_home
 
 __all__ = ["BACKBONES", "ImagePreprocessing", "resolve_backbone_weights", "first_conv_input"]
 
@@ -81,14 +81,7 @@ def _keras_models_dir() -> Path:
     The Keras home is ``$KERAS_HOME``, else ``~/.keras`` (``/tmp/.keras`` when
     home, or that folder, is not writable), as Keras itself decides.
     """
-    if "KERAS_HOME" in os.environ:
-        home = Path(os.environ["KERAS_HOME"]).expanduser()
-    else:
-        base = Path("~").expanduser()
-        home = (base if os.access(base, os.W_OK) else Path("/tmp")) / ".keras"
-    if home.exists() and not os.access(home, os.W_OK):
-        home = Path("/tmp") / ".keras"
-    return home / "models"
+    return keras_home() / "models"
 
 
 def resolve_backbone_weights(backbone: str, weights: str | Path | None
