@@ -86,9 +86,12 @@ class _FakeRun:
         self.metrics = {"train_accuracy": 0.9, "test_accuracy": -1.0}
         self.wall_seconds, self.params = 2.0, 10
 
-    def predict(self, split):
+    def probabilities(self, split):
         assert split == "test"
         return self._prob
+
+    def accuracy(self, split):
+        return float(np.mean(self.probabilities(split).argmax(axis=1) == self.data.y_test))
 
 
 def _fake_data(y_test, attributes=None, task="classification"):

@@ -204,3 +204,15 @@ def test_list_shows_notebooks_parameters_and_presets(project, capsys):
     out = capsys.readouterr().out
     assert "good\n  parameters: seed=0, epochs=1, preset='quick'" in out
     assert "smoke: epochs=0" in out and "quick: (defaults)" in out
+
+
+def test_kernel_stderr_goes_to_the_notebooks_log_not_the_terminal(tmp_path, capfd):
+    noisy = ("import os\nos.write(2, b'C++ start-up chatter from the kernel\\n')\n" + GOOD)
+    layout = make_project(tmp_path, {"good": noisy})
+    outcome, = run_plans(plan_runs(["good"], preset="quick", layout=layout),
+                         progress=False, force=True)
+    assert outcome.ok, outcome.error
+    printed = capfd.readouterr()
+    assert "C++ start-up chatter" not in printed.err + printed.out
+    assert outcome.log == layout.log("good")
+    assert "C++ start-up chatter from the kernel" in layout.log("good").read_text()

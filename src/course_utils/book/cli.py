@@ -105,6 +105,8 @@ def _run(args: argparse.Namespace) -> int:
         print(f"FAILED {outcome.name}: {outcome.error}", file=sys.stderr)
         if outcome.failed_copy:
             print(f"  failed copy kept at {outcome.failed_copy}", file=sys.stderr)
+        if outcome.log:
+            print(f"  kernel log: {outcome.log}", file=sys.stderr)
     if failed:
         print(f"{len(failed)} of {len(outcomes)} notebooks failed; earlier good executed copies "
               "were left untouched.", file=sys.stderr)

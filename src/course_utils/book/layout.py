@@ -70,6 +70,11 @@ class Layout:
         """The executed copy the book publishes."""
         return self.executed_dir / f"{name}.ipynb"
 
+    def log(self, name: str) -> Path:
+        """The kernel's own output (stderr: TensorFlow's C++ start-up lines and
+        warnings) of the notebook's last run: ``<executed>/logs/<name>.log``."""
+        return self.executed_dir / "logs" / f"{name}.log"
+
     def failed(self, name: str) -> Path:
         """Where the copy of a failed run is kept for inspection."""
         return self.executed_dir / "failed" / f"{name}.ipynb"

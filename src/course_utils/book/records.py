@@ -203,14 +203,14 @@ class Record:
         """
         data = result.data
         name = experiment or result.name
-        predicted = np.asarray(result.predict("test"))
+        predicted = np.asarray(result.probabilities("test"))
         if groups is None:
             table = getattr(data, "attributes", {}).get("test")
             groups = {} if table is None else {
                 c: table[c].to_numpy() for c in table.columns if c != "path"}
         values = dict(result.metrics)
         if data.task == "classification":
-            values["test_accuracy"] = float((predicted.argmax(axis=1) == data.y_test).mean())
+            values["test_accuracy"] = result.accuracy("test")  # from the same predictions
             self.add_predictions(name, data.y_test, y_prob=predicted,
                                  class_names=data.class_names, groups=groups)
         else:
@@ -259,7 +259,7 @@ class Record:
         predicted, hits = [], []
         for repeat, result in enumerate(results):
             data = result.data
-            values = np.asarray(result.predict("test"))
+            values = np.asarray(result.probabilities("test"))
             table = getattr(data, "attributes", {}).get("test")
             groups = {} if table is None else {
                 c: table[c].to_numpy() for c in table.columns if c != "path"}
@@ -267,7 +267,7 @@ class Record:
             if data.task == "classification":
                 self.add_predictions(experiment, data.y_test, y_prob=values,
                                      class_names=data.class_names, groups=groups)
-                hits.append(values.argmax(axis=1) == data.y_test)
+                hits.append((result.accuracy("test"), len(data.y_test)))
             else:
                 self.add_predictions(experiment, data.y_test, values, groups=groups,
                                      x=data.x_test)
@@ -275,8 +275,8 @@ class Record:
         shared = set.intersection(*(set(r.metrics) for r in results))
         values = {k: float(np.mean([r.metrics[k] for r in results]))
                   for k in results[0].metrics if k in shared}
-        if hits:
-            values["test_accuracy"] = float(np.concatenate(hits).mean())
+        if hits:  # the accuracy over all the runs' recorded rows
+            values["test_accuracy"] = float(sum(a * n for a, n in hits) / sum(n for _, n in hits))
         values.update(metrics or {})
         self.add(experiment, values, wall_seconds=sum(r.wall_seconds for r in results),
                  params=results[0].params, repeats=len(results), **info)

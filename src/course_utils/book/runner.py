@@ -25,10 +25,12 @@ Example
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import sys
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from multiprocessing import get_context
@@ -71,6 +73,7 @@ class Outcome:
     seconds: float = 0.0
     error: str = ""
     failed_copy: Path | None = None
+    log: Path | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -159,10 +162,38 @@ def _execute(plan: RunPlan, progress: bool) -> Outcome:
     if os.environ.get("MPLBACKEND", "").lower() == "agg":
         del os.environ["MPLBACKEND"]  # kernels draw inline, so figures reach the page
     try:
-        return _execute_in_env(plan, progress, staged)
+        with _kernel_output_to(layout.log(plan.name)):
+            outcome = _execute_in_env(plan, progress, staged)
     finally:
         os.environ.clear()
         os.environ.update(saved_env)
+    outcome.log = layout.log(plan.name)
+    return outcome
+
+
+@contextlib.contextmanager
+def _kernel_output_to(log: Path) -> Iterator[None]:
+    """Send file descriptor 2 (which the kernel process inherits) to ``log``.
+
+    The terminal keeps the progress bars: Python's ``sys.stderr`` is pointed at
+    a copy of the original descriptor while the kernel's C++ start-up lines,
+    TensorFlow warnings and Jupyter's notices go to the per-notebook log.
+    """
+    log.parent.mkdir(parents=True, exist_ok=True)
+    sys.stderr.flush()
+    saved = os.dup(2)
+    terminal = os.fdopen(os.dup(saved), "w", buffering=1)
+    python_stderr = sys.stderr
+    with open(log, "wb") as handle:
+        os.dup2(handle.fileno(), 2)
+    sys.stderr = terminal
+    try:
+        yield
+    finally:
+        sys.stderr = python_stderr
+        os.dup2(saved, 2)
+        os.close(saved)
+        terminal.close()
 
 
 def _keep_failed(plan: RunPlan, tmp: Path) -> Path | None:

@@ -193,16 +193,18 @@ def fairness_setup(
 class PostprocessedRun:
     """A trained run whose predictions a post-processor adjusted; duck-types ``RunResult``.
 
-    ``predict(split)`` returns the adjusted labels one-hot, as the
+    ``probabilities(split)`` returns the adjusted labels one-hot, as the
     probabilities of the post-processed classifier (it outputs hard labels),
-    so ``Record.add_run`` records them and recomputes ``test_accuracy`` from them.
+    and ``accuracy(split)`` their accuracy, so ``Record.add_run`` records them.
 
     Examples
     --------
     >>> setup = fairness_setup("digits", limit=60)
     >>> truth = PostprocessedRun.from_labels("truth", setup.data)
-    >>> truth.predict("test").shape == (len(setup.data.y_test), 2), truth.metrics["val_accuracy"]
-    (True, 1.0)
+    >>> truth.probabilities("test").shape == (len(setup.data.y_test), 2)
+    True
+    >>> truth.accuracy("val")
+    1.0
     """
 
     name: str
@@ -222,9 +224,16 @@ class PostprocessedRun:
                    for split in _SPLITS}
         return cls(name, data, labels, metrics, wall_seconds, params)
 
-    def predict(self, split: str = "test") -> np.ndarray:
+    def probabilities(self, split: str = "test") -> np.ndarray:
         """The adjusted predictions of ``split``, one-hot, shape ``(n, 2)``."""
+        check_choice(split, "split", "PostprocessedRun.probabilities", _SPLITS)
         return np.eye(self.data.num_classes)[self.labels[split].astype(int)]
+
+    def accuracy(self, split: str = "test") -> float:
+        """Share of ``split`` whose adjusted label is the true one."""
+        return self.metrics[f"{check_choice(split, 'split', 'accuracy', _SPLITS)}_accuracy"]
+
+    predict = probabilities  # what RunResult.predict(split) means
 
 
 def postprocessed_run(run, groups: dict[str, Any], *, privileged, method: str = "eq_odds",
@@ -261,7 +270,7 @@ def postprocessed_run(run, groups: dict[str, Any], *, privileged, method: str = 
     check_choice(method, "method", "postprocessed_run", POSTPROCESSING_METHODS)
     start = time.perf_counter()
     data = run.data
-    scores = {split: run.predict(split)[:, 1] for split in _SPLITS}
+    scores = {split: run.probabilities(split)[:, 1] for split in _SPLITS}
     labels = {
         split: eq_odds_postprocess(data.y_val, scores["val"], groups["val"],
                                    data.split(split)[1], scores[split], groups[split],
@@ -283,7 +292,7 @@ def mitigation_summary(runs: dict[str, Any], groups: dict[str, Any], *,
     Parameters
     ----------
     runs : dict of str to RunResult or PostprocessedRun
-        The variants; predictions are the argmax of ``run.predict(split)``.
+        The variants; predictions are the argmax of ``run.probabilities(split)``.
     groups : dict of str to array-like
         ``{"test": protected value per test example, ...}``.
     privileged : group value
@@ -306,10 +315,9 @@ def mitigation_summary(runs: dict[str, Any], groups: dict[str, Any], *,
     rows = {}
     for name, run in runs.items():
         data = run.data
-        pred = {split: run.predict(split).argmax(axis=1) for split in _SPLITS}
-        row = {f"{split}_accuracy": float(np.mean(pred[split] == data.split(split)[1]))
-               for split in _SPLITS}
-        fair = fairness_summary(data.y_test, pred["test"], groups["test"], privileged=privileged)
+        row = {f"{split}_accuracy": run.accuracy(split) for split in _SPLITS}
+        predicted = run.probabilities("test").argmax(axis=1)
+        fair = fairness_summary(data.y_test, predicted, groups["test"], privileged=privileged)
         rows[name] = row | {metric: fair[metric] for metric in FAIRNESS_METRICS}
     return pd.DataFrame(rows).T.rename_axis("variant")
 
