@@ -22,10 +22,11 @@ export JUPYTER_PLATFORM_DIRS := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
-.PHONY: setup system-packages chromium book run build test bench lint clean help
+.PHONY: setup system-packages chromium lab book run build test bench lint mutation clean help
 
 help:
 	@echo "make book   set up, run every notebook (PRESET=$(PRESET)), build _build/html"
+	@echo "make lab    set up, open JupyterLab on notebooks/ (kernel: lab-book)"
 	@echo "make test   set up, run pytest (unit tests, smoke runs, book build, browser check)"
 	@echo "make bench  set up, run the benchmarks"
 	@echo "make lint   ruff"
@@ -85,6 +86,12 @@ build: setup
 
 book: run build
 
+# JupyterLab on notebooks/ with the lab-book kernel (the venv's Python and course_utils).
+LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
+lab: setup
+	$(VENV)/bin/jupyter lab --ServerApp.root_dir=notebooks \
+	  --MultiKernelManager.default_kernel_name=lab-book $(LAB_ROOT)
+
 test: setup
 	$(PY) -m pytest
 
@@ -95,6 +102,12 @@ bench: setup
 
 lint: setup
 	$(VENV)/bin/ruff check src tests benchmarks
+
+# Mutation testing of the modules whose mistakes change a published number (not part of
+# `make test`: tens of minutes). Prints killed / survived / timed out and the score per
+# module; MUTATION_ARGS="evaluate.classification --jobs 4" narrows or widens it.
+mutation: setup
+	$(PY) mutation/run.py $(MUTATION_ARGS)
 
 clean:
 	rm -rf _build book/_executed results
