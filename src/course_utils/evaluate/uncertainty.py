@@ -25,6 +25,7 @@ import numpy as np
 from scipy import stats
 
 from .._checks import check_int, fail, is_number
+from .._stats import wilson_interval
 from ._labels import labels, same_length
 
 __all__ = ["accuracy_interval", "paired_comparison", "PairedComparison"]
@@ -48,26 +49,13 @@ def _correct(y_true, y_pred, func: str, pred_name: str = "y_pred") -> np.ndarray
     return (truth == pred).astype(np.float64)
 
 
-def wilson_interval(successes: int, n: int, confidence: float) -> tuple[float, float]:
-    """Wilson score interval of a proportion ``successes / n`` (as statsmodels computes it).
-
-    >>> [round(bound, 4) for bound in wilson_interval(8, 10, 0.95)]
-    [0.4902, 0.9433]
-    """
-    z = float(stats.norm.isf((1.0 - confidence) / 2.0))
-    share = successes / n
-    denominator = 1.0 + z**2 / n
-    center = (share + z**2 / (2.0 * n)) / denominator
-    half = z * np.sqrt(share * (1.0 - share) / n + z**2 / (4.0 * n**2)) / denominator
-    return max(0.0, float(center - half)), min(1.0, float(center + half))
-
-
 def accuracy_interval(y_true, y_pred, *, confidence: float = 0.95) -> tuple[float, float, float]:
     """Accuracy and its Wilson score interval.
 
     The Wilson interval keeps inside [0, 1] and holds its coverage for small
     test sets and accuracies near 0 or 1, where the normal ("Wald") interval
-    ``p +- z sqrt(p(1-p)/n)`` does not.
+    ``p +- z sqrt(p(1-p)/n)`` does not. The formula lives in
+    :func:`course_utils._stats.wilson_interval`, shared with the book's results page.
 
     Parameters
     ----------
@@ -89,7 +77,8 @@ def accuracy_interval(y_true, y_pred, *, confidence: float = 0.95) -> tuple[floa
     """
     confidence = _check_confidence(confidence, "accuracy_interval")
     correct = _correct(y_true, y_pred, "accuracy_interval")
-    low, high = wilson_interval(int(correct.sum()), len(correct), confidence)
+    low, high = wilson_interval(int(correct.sum()), len(correct), confidence=confidence,
+                                func="accuracy_interval")
     return float(correct.mean()), low, high
 
 
