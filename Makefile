@@ -5,10 +5,13 @@
 PYTHON ?= python3.11
 VENV   := .venv
 PY     := $(VENV)/bin/python
-STAMP  := $(VENV)/.installed
 MATHJAX_VERSION := 3.2.2
 MATHJAX := book/_static/mathjax/tex-chtml.js
 PRESET ?= quick
+# GPU=1: TensorFlow with its CUDA wheels and JAX with its CUDA plugin (requirements/lock-gpu.txt)
+GPU ?= 0
+LOCK := requirements/$(if $(filter 1,$(GPU)),lock-gpu.txt,lock.txt)
+STAMP  := $(VENV)/.installed-$(if $(filter 1,$(GPU)),gpu,cpu)
 
 # Keep Keras, matplotlib, IPython and Jupyter state inside the repo.
 STATE := $(CURDIR)/.state
@@ -33,13 +36,18 @@ help:
 
 setup: $(STAMP) $(MATHJAX) system-packages
 
-$(STAMP): requirements/lock.txt pyproject.toml
+$(STAMP): $(LOCK) pyproject.toml
 	@mkdir -p $(STATE)/ipython
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements/lock.txt
+	@if [ -f $(VENV)/.lock ] && [ "$$(cat $(VENV)/.lock)" != "$(LOCK)" ]; then \
+	  echo "note: .venv was set up from $$(cat $(VENV)/.lock); installing $(LOCK) over it"; \
+	  $(PY) -m pip uninstall --quiet -y tensorflow tensorflow-cpu >/dev/null 2>&1 || true; fi
+	$(PY) -m pip install --quiet -r $(LOCK)
 	$(PY) -m pip install --quiet --no-deps -e .
 	$(PY) -m ipykernel install --sys-prefix --name lab-book --display-name "Python (lab book)" >/dev/null
+	@echo $(LOCK) > $(VENV)/.lock
+	@rm -f $(VENV)/.installed-*
 	@touch $@
 
 # MathJax 3 from the npm registry, vendored into the build so the site renders
