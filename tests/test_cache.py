@@ -146,3 +146,114 @@ def test_an_empty_stamp_is_never_cached(book):
     assert plan.fingerprint == fingerprint("reader", "smoke", {
         "seed": 1, "data_dir": str(data), "preset": "smoke"}, layout)
     assert not is_cached("reader", "", layout)
+
+
+# --- the same rules without a kernel (fast: these are the tests mutation testing runs) ---------
+def _stamp_files(layout, executed_stamp, record_stamp):
+    layout.executed_dir.mkdir(parents=True, exist_ok=True)
+    layout.results_dir.mkdir(parents=True, exist_ok=True)
+    nb = nbformat.v4.new_notebook()
+    if executed_stamp is not None:
+        nb.metadata["lab_book"] = {"fingerprint": executed_stamp}
+    nbformat.write(nb, layout.executed("reader"))
+    record = {} if record_stamp is None else {"fingerprint": record_stamp}
+    (layout.results_dir / "reader.json").write_text(json.dumps(record))
+
+
+@pytest.mark.parametrize(("executed_stamp", "record_stamp", "cached"), [
+    ("f" * 64, "f" * 64, True), ("f" * 64, "0" * 64, False), ("0" * 64, "f" * 64, False),
+    ("0" * 64, "0" * 64, False), (None, "f" * 64, False), ("f" * 64, None, False)])
+def test_is_cached_needs_both_stamps_equal_to_the_fingerprint(book, executed_stamp,
+                                                              record_stamp, cached):
+    layout, _, _ = book
+    _stamp_files(layout, executed_stamp, record_stamp)
+    assert is_cached("reader", "f" * 64, layout) is cached
+
+
+def test_is_cached_is_false_without_files_or_with_a_broken_record(book):
+    layout, _, _ = book
+    assert is_cached("reader", "f" * 64, layout) is False
+    _stamp_files(layout, "f" * 64, "f" * 64)
+    (layout.results_dir / "reader.json").write_text("{not json")
+    assert is_cached("reader", "f" * 64, layout) is False
+    _stamp_files(layout, "f" * 64, "f" * 64)
+    layout.executed("reader").unlink()
+    assert is_cached("reader", "f" * 64, layout) is False
+
+
+def test_fingerprint_sees_each_input_and_nothing_else(book):
+    layout, library, data = book
+    params = {"seed": 1, "data_dir": str(data), "preset": "smoke"}
+
+    def stamp(**changes):
+        options = {"preset": "smoke", "parameters": params} | changes
+        return fingerprint("reader", options["preset"], options["parameters"], layout,
+                           library=options.get("library"))
+
+    first = stamp()
+    assert len(first) == 64 and stamp() == first
+    assert stamp(parameters=dict(reversed(list(params.items())))) == first  # order is no input
+    changed = {
+        "preset": stamp(preset="quick"),
+        "parameter": stamp(parameters=params | {"seed": 2}),
+        "new parameter": stamp(parameters=params | {"epochs": 1}),
+        "library": stamp(library="0" * 64),
+        "data folder": stamp(parameters=params | {"data_dir": str(library)}),
+        "embedded data": stamp(parameters=params | {"data_dir": None}),
+    }
+    (data / "a.txt").write_text("the same parameters, other data\n")
+    changed["data file"] = stamp()
+    (data / "a.txt").write_text("first\n")  # back, but with another modification time
+    write_notebook(layout.source("reader"), READER + "\nprint('one more line')", PARAMS)
+    changed["notebook"] = stamp()
+    assert len(set(changed.values()) | {first}) == len(changed) + 1, changed
+
+
+def test_fingerprint_uses_the_library_digest_when_none_is_given(book):
+    layout, library, _ = book
+    params = {"seed": 1, "data_dir": None, "preset": "smoke"}
+    implicit = fingerprint("reader", "smoke", params, layout)
+    assert implicit == fingerprint("reader", "smoke", params, layout,
+                                   library=package_digest(library))
+    (library / "module.py").write_text("VALUE = 3\n")
+    assert fingerprint("reader", "smoke", params, layout) != implicit
+
+
+def test_data_digest_sees_names_sizes_times_and_nesting(tmp_path):
+    import os
+
+    folder = tmp_path / "data"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a.txt").write_text("one\n")
+    (folder / "sub" / "b.txt").write_text("two\n")
+    first = data_digest(folder, tmp_path)
+    assert len(first) == 64 and data_digest(folder, tmp_path) == first
+    assert data_digest("data", tmp_path) == first  # relative to the root
+    seen = {first}
+    (folder / "sub" / "b.txt").write_text("three\n")  # size
+    seen.add(data_digest(folder, tmp_path))
+    stat = (folder / "a.txt").stat()
+    os.utime(folder / "a.txt", ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))  # time only
+    seen.add(data_digest(folder, tmp_path))
+    (folder / "sub" / "b.txt").rename(folder / "sub" / "c.txt")  # name
+    seen.add(data_digest(folder, tmp_path))
+    (folder / "sub" / "d").mkdir()
+    (folder / "sub" / "d" / "e.txt").write_text("")  # a new, empty, nested file
+    seen.add(data_digest(folder, tmp_path))
+    assert len(seen) == 5
+    assert data_digest(tmp_path / "absent", tmp_path) == f"missing:{tmp_path / 'absent'}"
+
+
+def test_package_digest_covers_py_and_yml_files_by_path_and_content(tmp_path):
+    (tmp_path / "lib" / "room").mkdir(parents=True)
+    (tmp_path / "lib" / "a.py").write_text("x = 1\n")
+    first = package_digest(tmp_path / "lib")
+    assert len(first) == 64 and package_digest(tmp_path / "lib") == first
+    (tmp_path / "lib" / "room" / "notes.md").write_text("not source")
+    (tmp_path / "lib" / "room" / "cache.pyc").write_bytes(b"\0")
+    assert package_digest(tmp_path / "lib") == first
+    (tmp_path / "lib" / "room" / "settings.yml").write_text("a: 1\n")
+    with_yml = package_digest(tmp_path / "lib")
+    (tmp_path / "lib" / "a.py").rename(tmp_path / "lib" / "b.py")  # same content, new path
+    renamed = package_digest(tmp_path / "lib")
+    assert len({first, with_yml, renamed}) == 3

@@ -95,17 +95,71 @@ def test_sine_windows_hold_previous_values_and_target_is_the_next_one():
     data = load_dataset("sine", n_points=200, timesteps=k, noise=0.1, seed=3)
     assert data.input_shape == (k, 1)
     grid = np.linspace(-np.pi, np.pi, 200)
-    examples = {}
     for split in ("train", "val", "test"):
         x, y = data.split(split)
-        index = np.searchsorted(grid, data.attributes[split]["x"].to_numpy() - 1e-9)
-        examples.update({int(j): (x[i, :, 0], y[i]) for i, j in enumerate(index)})
-    assert sorted(examples) == list(range(k, 200))
-    for j in range(k, 199):
-        window_next, _ = examples[j + 1]
-        window, target = examples[j]
-        assert window_next[-1] == target
-        np.testing.assert_array_equal(window_next[:-1], window[1:])
+        positions = data.attributes[split]["position"].to_numpy()
+        np.testing.assert_allclose(grid[positions], data.attributes[split]["x"], atol=1e-12)
+        assert np.all(np.diff(positions) == 1), split  # one stretch, every window in it
+        for i in range(len(y) - 1):
+            assert x[i + 1, -1, 0] == y[i]
+            np.testing.assert_array_equal(x[i + 1, :-1, 0], x[i, 1:, 0])
+
+
+def _window_points(data, split, k):
+    """Series positions each window of a split reads or predicts: [p - k, p] per target p."""
+    positions = data.attributes[split]["position"].to_numpy()
+    return positions, {int(q) for p in positions for q in range(p - k, p + 1)}
+
+
+@pytest.mark.parametrize(("n_points", "k", "limit"), [(1000, 20, None), (200, 10, None),
+                                                       (300, 5, 30)])
+def test_sine_windows_are_split_in_time_order_with_no_shared_point(n_points, k, limit):
+    data = load_dataset("sine", n_points=n_points, timesteps=k, limit=limit)
+    spans = {split: _window_points(data, split, k) for split in ("train", "val", "test")}
+    train, val, test = (spans[s][0] for s in ("train", "val", "test"))
+    assert len(train) and len(val) and len(test)
+    # time order: every training target before every validation target, before every test one
+    assert train.max() < val.min() and val.max() < test.min()
+    # no window of one split includes a point of a window of another split
+    for a, b in (("train", "val"), ("train", "test"), ("val", "test")):
+        assert not spans[a][1] & spans[b][1], (a, b)
+    # the nearest points of two splits are more than `timesteps` steps apart
+    assert min(spans["val"][1]) - max(spans["train"][1]) > k
+    assert min(spans["test"][1]) - max(spans["val"][1]) > k
+    if limit is not None:
+        assert max(len(train), len(val), len(test)) <= limit
+
+
+def test_sine_time_split_takes_the_fractions_of_the_windows():
+    data = load_dataset("sine", n_points=1000, timesteps=20)
+    counts = [len(data.split(s)[1]) for s in ("train", "val", "test")]
+    assert counts == [576, 144, 180]  # 900 windows (1000 - 5 x 20): test 20%, val 20% of rest
+    assert data.attributes["test"]["position"].iloc[-1] == 999  # the test stretch ends the series
+    assert "time order" in data.description
+
+
+def test_sine_without_validation_leaves_one_gap():
+    data = load_dataset("sine", n_points=50, timesteps=4, val_fraction=0.0)
+    assert len(data.y_val) == 0
+    train = data.attributes["train"]["position"].to_numpy()
+    test = data.attributes["test"]["position"].to_numpy()
+    assert train[0] == 4 and test[-1] == 49 and test[0] - train[-1] == 9  # 4 gap + 4 inputs + 1
+    assert len(train) + len(test) == 50 - 3 * 4
+
+
+def test_sine_too_short_for_three_time_stretches_is_refused():
+    with pytest.raises(DatasetError, match=r"'n_points' parameter of load_dataset\('sine'\) "
+                       r"must be an int >= 28 for timesteps=5. Got 27 instead. The series is cut"):
+        load_dataset("sine", n_points=27, timesteps=5)
+    assert len(load_dataset("sine", n_points=28, timesteps=5).y_test) == 1
+
+
+def test_sine_points_without_windows_stay_a_random_split():
+    data = load_dataset("sine", n_points=100)
+    train = data.attributes["train"]["position"].to_numpy()
+    test = data.attributes["test"]["position"].to_numpy()
+    assert test.min() < train.max() and train.min() < test.max()  # interleaved: interpolation
+    assert sorted([*train, *test, *data.attributes["val"]["position"]]) == list(range(100))
 
 
 def test_sine_noise_free_windows_match_sin_of_the_preceding_points():

@@ -225,3 +225,61 @@ def test_scores_accept_float32_softmax_rows_without_a_warning():
         warnings.simplefilter("error")
         values = scores(y_true, prob.astype(np.float32))
     assert values["accuracy"] == pytest.approx(float((prob.argmax(1) == y_true).mean()))
+
+
+# --- the details a published number or message depends on (found by mutation testing) ---------
+
+
+@pytest.mark.parametrize(("call", "function"), [
+    (lambda: per_class_accuracy([0, 1], [0], class_names=["a", "b"]), "per_class_accuracy"),
+    (lambda: confusion([0, 1], [0], class_names=["a", "b"]), "confusion"),
+    (lambda: confusion([0], [0], class_names=["a", "b"], normalize="rows"), "confusion"),
+    (lambda: top_confused_pairs([0], [0], class_names=["a", "b"], k=0), "top_confused_pairs"),
+])
+def test_errors_name_the_function_that_was_called(call, function):
+    with pytest.raises(ParameterError, match=rf"^The '\w+' parameter of {function} must"):
+        call()
+
+
+def test_the_undefined_auc_warning_names_scores(multiclass):
+    y_true, y_prob, _ = multiclass
+    with pytest.warns(UndefinedMetricWarning, match=r"^scores: roc_auc_ovr is undefined"):
+        scores(y_true[y_true != 2], y_prob[y_true != 2])
+
+
+def test_scores_of_an_absent_class_warn_about_auc_only():
+    y_true, y_pred = np.array([0, 0, 1, 1, 2, 2]), np.array([0, 1, 1, 1, 0, 0])
+    y_prob = np.full((6, 4), 0.1) + 0.6 * np.eye(4)[y_pred]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        got = scores(y_true, y_prob)
+    assert [str(w.message).split(":")[0] for w in caught] == ["scores"]
+    # class 2 is never predicted, class 3 never occurs: both count 0 over all 4 classes
+    assert got["precision_macro"] == pytest.approx((1 / 3 + 2 / 3) / 4)
+    assert got["recall_macro"] == pytest.approx((1 / 2 + 1) / 4)
+
+
+def test_metrics_table_row_is_named_zero_unless_named(multiclass):
+    y_true, y_prob, _ = multiclass
+    assert metrics_table(y_true, y_prob).index.tolist() == [0]
+
+
+def test_per_class_accuracy_of_several_classes_keeps_integer_support(multiclass):
+    y_true, _, y_pred = multiclass
+    table = per_class_accuracy(y_true, y_pred, class_names=NAMES)
+    assert table["support"].dtype == np.int64
+    assert table["accuracy"].tolist() == pytest.approx(
+        skm.recall_score(y_true, y_pred, average=None).tolist())
+
+
+def test_top_confused_pairs_keeps_five_by_default_and_never_a_pair_never_confused():
+    y_true = [0, 0, 0, 1, 1, 2, 2, 3, 3, 3]
+    y_pred = [1, 2, 3, 0, 2, 0, 3, 0, 1, 2]
+    names = ["a", "b", "c", "d"]
+    assert len(top_confused_pairs(y_true, y_pred, class_names=names)) == 5
+    every = top_confused_pairs(y_true, y_pred, class_names=names, k=16)
+    assert len(every) == 10 and (every["count"] > 0).all()
+    # ties in count are ordered by true class, then by predicted class, both ascending
+    assert every[["true", "predicted"]].values.tolist()[:4] == [
+        ["a", "b"], ["a", "c"], ["a", "d"], ["b", "a"]]
+    assert every.index.tolist() == list(range(10))

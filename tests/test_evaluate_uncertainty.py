@@ -187,3 +187,66 @@ def test_as_dict_holds_plain_python_values():
 def test_paired_comparison_rejects_bad_input(args, options, match):
     with pytest.raises(ParameterError, match=match):
         paired_comparison(*args, **options)
+
+
+# --- the details a published interval depends on (found by mutation testing) -----------------
+def _three_class_predictions(n=997, seed=7):
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, 3, n)
+    a = np.where(rng.random(n) < 0.7, y, (y + 1) % 3)
+    b = np.where(rng.random(n) < 0.75, y, (y + 2) % 3)
+    return y, a, b
+
+
+def test_paired_comparison_pins_its_bootstrap_interval():
+    result = paired_comparison(*_three_class_predictions())
+    assert (result.n01, result.n10) == (222, 198)
+    assert result.diff == pytest.approx(24 / 997)
+    assert (result.ci_low, result.ci_high) == pytest.approx((-18 / 997, 65 / 997), abs=1e-3)
+    assert result.ci_low == pytest.approx(-0.01805416248746239, abs=1e-12)
+    assert result.ci_high == pytest.approx(0.06519558676028084, abs=1e-12)
+    assert result.mcnemar_p == pytest.approx(0.26171694347580854, rel=1e-9)
+
+
+def test_paired_comparison_defaults_are_2000_resamples_seed_0(monkeypatch):
+    from course_utils.evaluate import uncertainty
+
+    seen = []
+    real = uncertainty._bootstrap_diffs
+    monkeypatch.setattr(uncertainty, "_bootstrap_diffs",
+                        lambda delta, n_boot, seed: seen.append((n_boot, seed))
+                        or real(delta, n_boot, seed))
+    paired_comparison([0, 1, 1], [0, 1, 0], [0, 0, 1])
+    assert seen == [(2000, 0)]
+
+
+@pytest.mark.parametrize("cells", [997 * 7, 997 * 2, 997])
+def test_drawing_the_resamples_in_chunks_gives_the_same_interval(monkeypatch, cells):
+    from course_utils.evaluate import uncertainty
+
+    data = _three_class_predictions()
+    whole = paired_comparison(*data, n_boot=301, seed=4)
+    monkeypatch.setattr(uncertainty, "_DRAW_CELLS", cells)
+    assert paired_comparison(*data, n_boot=301, seed=4) == whole
+    diffs = uncertainty._bootstrap_diffs(np.arange(997) % 3 - 1.0, 301, 4)
+    assert len(diffs) == 301
+
+
+@pytest.mark.parametrize("confidence", [0, 0.0, 1, 1.0, 1.5, -0.5])
+@pytest.mark.parametrize("function", [accuracy_interval, paired_comparison])
+def test_confidence_must_lie_strictly_between_zero_and_one(function, confidence):
+    args = ([0, 1], [0, 1]) if function is accuracy_interval else ([0, 1], [0, 1], [0, 1])
+    with pytest.raises(ParameterError,
+                       match=rf"^The 'confidence' parameter of {function.__name__} must be"):
+        function(*args, confidence=confidence)
+
+
+def test_bad_predictions_name_the_function_called():
+    with pytest.raises(ParameterError, match=r"^The 'y_pred' parameter of accuracy_interval"):
+        accuracy_interval([0, 1], [[0, 1]])
+    with pytest.raises(ParameterError, match=r"^The 'y_pred' parameter of accuracy_interval"):
+        accuracy_interval([0, 1], [0])
+    with pytest.raises(ParameterError, match=r"^The 'n_boot' parameter of paired_comparison"):
+        paired_comparison([0], [0], [0], n_boot=0)
+    with pytest.raises(ParameterError, match=r"^The 'seed' parameter of paired_comparison"):
+        paired_comparison([0], [0], [0], seed=-1)

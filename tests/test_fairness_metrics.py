@@ -285,3 +285,155 @@ def test_non_binary_labels_and_probabilities_as_labels_are_refused():
         fairness.audit(Y, np.linspace(0, 1, 10), GROUPS, privileged="a")
     with pytest.raises(ParameterError, match="set favorable= to one of them"):
         fairness.audit(np.where(Y == 1, "yes", "no"), PRED, GROUPS, privileged="a")
+
+
+# --- the details a published audit depends on (found by mutation testing) -------------------
+import warnings  # noqa: E402
+
+import pandas as pd  # noqa: E402
+from sklearn.metrics import roc_auc_score  # noqa: E402
+
+_FUNCTIONS = {
+    "group_metrics": lambda y, p, g, **k: fairness.group_metrics(y, p, g, **k),
+    "group_confusions": lambda y, p, g, **k: fairness.group_confusions(y, p, g, **k),
+    "audit": lambda y, p, g, **k: fairness.audit(y, p, g, privileged="a", **k),
+    "fairness_summary": lambda y, p, g, **k: fairness.fairness_summary(y, p, g, privileged="a",
+                                                                        **k),
+    "label_as_protected_demo": lambda y, p, g, **k: fairness.label_as_protected_demo(
+        y, p, g, privileged="a", **k),
+}
+
+
+@pytest.mark.parametrize("function", list(_FUNCTIONS))
+@pytest.mark.parametrize(("bad", "parameter"), [
+    ({"y_true": [[1, 0]] * 10}, "y_true"), ({"y_pred": [[1, 0]] * 10}, "y_pred"),
+    ({"y_pred": PRED[:9]}, "y_pred"), ({"groups": GROUPS[:9]}, "groups"),
+    ({"y_true": [0, 1, 2] + [0] * 7}, "y_true"), ({"y_pred": [0, 1, 2] + [0] * 7}, "y_pred"),
+])
+def test_every_audit_names_itself_and_the_bad_array(function, bad, parameter):
+    args = {"y": Y, "p": PRED, "g": GROUPS}
+    names = {"y_true": "y", "y_pred": "p", "groups": "g"}
+    args.update({names[k]: v for k, v in bad.items()})
+    with pytest.raises(ParameterError, match=rf"^The '{parameter}' parameter of {function} must"):
+        _FUNCTIONS[function](args["y"], args["p"], args["g"])
+
+
+@pytest.mark.parametrize("function", ["audit", "fairness_summary"])
+def test_an_absent_privileged_group_is_refused_by_name(function):
+    call = getattr(fairness, function)
+    with pytest.raises(ParameterError) as caught:
+        call(Y, PRED, GROUPS, privileged="z")
+    assert str(caught.value) == (f"The 'privileged' parameter of {function} must be a group "
+                                 "value that occurs in 'groups'. Got 'z' instead. The groups "
+                                 "present are ['a', 'b'].")
+
+
+def test_scores_of_the_wrong_length_or_shape_are_refused():
+    with pytest.raises(ParameterError, match=r"^The 'y_score' parameter of audit must be an "
+                                             r"array of length 10"):
+        fairness.audit(Y, PRED, GROUPS, privileged="a", y_score=np.full(9, 0.5))
+    with pytest.raises(ParameterError, match=r"^The 'y_score' parameter of audit must be a 1-D"):
+        fairness.audit(Y, PRED, GROUPS, privileged="a", y_score=np.full((10, 2), 0.5))
+
+
+@pytest.mark.parametrize("function", ["group_metrics", "audit", "fairness_summary"])
+def test_the_label_itself_is_refused_as_groups(function):
+    with pytest.raises(ParameterError,
+                       match=rf"^The 'groups' parameter of {function} must be an attribute "
+                             "other than the label"):
+        _FUNCTIONS[function](Y, PRED, Y)
+
+
+@pytest.mark.parametrize("function", ["group_metrics", "group_confusions", "audit",
+                                      "fairness_summary", "label_as_protected_demo"])
+def test_favorable_zero_is_the_same_audit_of_flipped_labels(function):
+    flipped = _FUNCTIONS[function](1 - Y, 1 - PRED, GROUPS, favorable=0)
+    plain = _FUNCTIONS[function](Y, PRED, GROUPS)
+    if isinstance(plain, dict):
+        for key in plain:
+            pd.testing.assert_frame_equal(flipped[key], plain[key]) if isinstance(
+                plain[key], pd.DataFrame) else np.testing.assert_allclose(flipped[key],
+                                                                          plain[key])
+    else:
+        pd.testing.assert_frame_equal(flipped, plain)
+
+
+def test_an_expected_group_without_examples_keeps_a_row_of_nan():
+    with pytest.warns(UserWarning, match=r"^Group 'c' has no examples in 'groups'"):
+        table = fairness.group_metrics(Y, PRED, GROUPS, categories=["a", "b", "c"])
+    assert list(table.columns) == ["group", "n", "base_rate", "selection_rate", "accuracy",
+                                   "tpr", "fpr", "tnr", "fnr"]
+    last = table.iloc[-1]
+    assert last["group"] == "c" and last["n"] == 0
+    assert all(isinstance(last[c], float) and np.isnan(last[c]) for c in table.columns[2:])
+    with pytest.warns(UserWarning, match="Group 'c' has no examples"):
+        rows = fairness.audit(Y, PRED, GROUPS, privileged="a", categories=["a", "b", "c"],
+                              y_score=np.linspace(0, 1, 10))
+    c = rows[(rows.group == "c") & (rows.comparison == "vs privileged")].iloc[0]
+    assert c.n_group == 0 and c.n_reference == 5
+    for column in ("base_rate", "tpr", "roc_auc", "disparate_impact",
+                   "statistical_parity_difference", "equal_opportunity_difference",
+                   "average_odds_difference"):
+        assert np.isnan(c[column]), column
+    with pytest.warns(UserWarning):
+        confusions = fairness.group_confusions(Y, PRED, GROUPS, categories=["a", "b", "c"])
+    assert list(confusions) == ["a", "b", "c"] and confusions["c"].to_numpy().sum() == 0
+
+
+def test_a_group_of_one_example_is_measured_not_blanked():
+    y, p, g = np.array([1, 0, 1, 1, 0, 1]), np.array([1, 0, 0, 1, 1, 0]), np.array(
+        ["a", "a", "a", "a", "a", "b"])
+    table = fairness.group_metrics(y, p, g).set_index("group")
+    assert table.loc["b", "n"] == 1
+    assert (table.loc["b", "selection_rate"], table.loc["b", "tpr"]) == (0.0, 0.0)
+    summary = fairness.fairness_summary(y, p, g, privileged="a")
+    assert summary["statistical_parity_difference"] == pytest.approx(0.0 - 3 / 5)
+    rows = fairness.audit(y, p, g, privileged="b")
+    row = rows[(rows.group == "a") & (rows.comparison == "vs privileged")].iloc[0]
+    assert row.n_reference == 1 and row.statistical_parity_difference == pytest.approx(3 / 5)
+
+
+def test_undefined_rates_are_nan_without_numpy_warnings():
+    # privileged group a: no favorable label and no favorable prediction (0/0 and x/0)
+    y, p, g = np.array([0, 0, 1, 1, 0, 1]), np.array([0, 0, 1, 0, 1, 1]), np.array(
+        ["a", "a", "b", "b", "b", "b"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        summary = fairness.fairness_summary(y, p, g, privileged="a")
+        table = fairness.group_metrics(y, p, g)
+        rows = fairness.audit(y, p, g, privileged="a")
+        demo = fairness.label_as_protected_demo(y, np.zeros(6, int), g, privileged="a")
+    assert np.isnan(summary["equal_opportunity_difference"])
+    assert summary["disparate_impact"] == np.inf
+    assert np.isnan(table.set_index("group").loc["a", "tpr"])
+    assert rows.iloc[0].disparate_impact == np.inf
+    assert np.isnan(demo.disparate_impact.iloc[0])
+
+
+def test_group_confusions_are_integer_counts_with_named_axes():
+    table = fairness.group_confusions(Y, PRED, GROUPS)["b"]
+    assert table.to_numpy().dtype == np.int64
+    assert (table.index.name, table.columns.name) == ("true", "predicted")
+    assert table.to_numpy().tolist() == [[2, 0], [1, 2]]
+
+
+def test_audit_roc_auc_of_each_group_uses_that_groups_scores():
+    score = np.linspace(0.05, 0.95, 10)
+    rows = fairness.audit(Y, PRED, GROUPS, privileged="a", y_score=score)
+    for group, mask in (("a", GROUPS == "a"), ("b", GROUPS == "b")):
+        row = rows[(rows.group == group) & (rows.comparison == "vs rest")].iloc[0]
+        assert row.roc_auc == pytest.approx(roc_auc_score(Y[mask], score[mask]))
+    assert "roc_auc" not in fairness.audit(Y, PRED, GROUPS, privileged="a").columns
+
+
+def test_the_label_as_protected_demo_rows_are_named_and_keyed():
+    demo = fairness.label_as_protected_demo(Y, PRED, GROUPS, privileged="a", group_name="race")
+    assert list(demo.columns) == ["protected", "disparate_impact",
+                                  "statistical_parity_difference", "fpr_over_tpr"]
+    assert demo.protected.tolist() == ["label (the label: wrong)", "race"]
+    right = fairness.fairness_summary(Y, PRED, GROUPS, privileged="a")
+    assert demo.statistical_parity_difference.iloc[1] == pytest.approx(
+        right["statistical_parity_difference"])
+    assert np.isnan(demo.fpr_over_tpr.iloc[1])
+    # with the label as the group, SPD is FPR - TPR (here 1/4 - 5/6)
+    assert demo.statistical_parity_difference.iloc[0] == pytest.approx(1 / 4 - 5 / 6)

@@ -84,7 +84,7 @@ def _run(y_test, predicted, **metrics):
     data = SimpleNamespace(y_test=np.asarray(y_test, dtype=float))
     return SimpleNamespace(params=7, wall_seconds=1.5, data=data,
                            metrics={"train_loss": 0.1, "val_loss": 0.2, **metrics},
-                           predict=lambda split: np.asarray(predicted, dtype=float))
+                           probabilities=lambda split: np.asarray(predicted, dtype=float))
 
 
 def test_error_table_scores_test_predictions_and_only_the_masked_points_beyond():

@@ -71,20 +71,36 @@ def test_lr_curve_names_missing_column(pyplot, history):
         lr_curve([1, 2])
 
 
-def test_loss_curves_vs_probability_matches_gradients_of_the_logit(pyplot):
-    losses_ax, grads_ax = loss_curves_vs_probability(points=1000)
-    assert len(losses_ax.get_lines()) == 2 and len(grads_ax.get_lines()) == 2
-    assert _legend_texts(losses_ax) == ["cross-entropy", "squared error"]
-    p, ce = losses_ax.get_lines()[0].get_data()
+@pytest.mark.parametrize("num_classes", [2, 10])
+def test_loss_curves_vs_probability_matches_gradients_of_the_logit(pyplot, num_classes):
+    losses_ax, grads_ax = loss_curves_vs_probability(num_classes=num_classes, points=1000)
+    ce_line, mse_line, start_line = losses_ax.get_lines()
+    assert _legend_texts(losses_ax) == ["cross-entropy", "squared error (Keras MSE)",
+                                        "p = 1/K (start)"]
+    assert start_line.get_xdata()[0] == pytest.approx(1 / num_classes)
+    p, ce = ce_line.get_data()
     np.testing.assert_allclose(ce, -np.log(p))
-    np.testing.assert_allclose(losses_ax.get_lines()[1].get_ydata(), (1 - p) ** 2)
-    z = np.log(p / (1 - p))
-    for loss_line, grad_line in zip(losses_ax.get_lines(), grads_ax.get_lines(), strict=True):
+    # Keras' MSE is a mean over the K outputs; the other K-1 share 1 - p equally.
+    np.testing.assert_allclose(mse_line.get_ydata(), (1 - p) ** 2 / (num_classes - 1))
+    z = np.log(p * (num_classes - 1) / (1 - p))  # the true-class logit, the others at 0
+    for loss_line, grad_line in zip(losses_ax.get_lines()[:2], grads_ax.get_lines()[:2],
+                                    strict=True):
         numeric = np.abs(np.gradient(loss_line.get_ydata(), z))
         np.testing.assert_allclose(grad_line.get_ydata()[5:-5], numeric[5:-5], rtol=0.02,
                                    atol=1e-4)
+    grads = [line.get_ydata() for line in grads_ax.get_lines()[:2]]
     # MSE's gradient vanishes when confidently wrong; cross-entropy's does not.
-    assert grads_ax.get_lines()[1].get_ydata()[0] < 0.01 < grads_ax.get_lines()[0].get_ydata()[0]
+    assert grads[1][0] < 0.01 < grads[0][0]
+
+
+def test_loss_curves_vs_probability_mse_gradient_at_the_start_is_two_k_minus_1_over_k_cubed(
+        pyplot):
+    _, grads_ax = loss_curves_vs_probability(num_classes=10, points=999)
+    p, mse = grads_ax.get_lines()[1].get_data()
+    at_start = np.interp(0.1, p, mse)
+    assert at_start == pytest.approx(2 * 9 / 10**3, rel=1e-3)
+    # the single-sigmoid formula 2p(1-p)^2 would be nine times larger here
+    assert 2 * 0.1 * 0.9**2 / at_start == pytest.approx(9, rel=1e-3)
 
 
 def test_loss_curves_vs_probability_uses_given_axes(pyplot):
@@ -93,6 +109,8 @@ def test_loss_curves_vs_probability_uses_given_axes(pyplot):
     assert list(out) == list(axes) and pyplot.get_fignums() == [fig.number]
     with pytest.raises(ParameterError, match=r"'points' .* an int >= 2\. Got 1 instead"):
         loss_curves_vs_probability(points=1)
+    with pytest.raises(ParameterError, match=r"'num_classes' .* an int >= 2\. Got 1 instead"):
+        loss_curves_vs_probability(num_classes=1)
 
 
 def test_regression_curves_true_learned_and_training_range(pyplot):

@@ -137,7 +137,10 @@ class Record:
         if y_pred is None:
             if y_prob is None:
                 raise fail("y_pred", "Record.add_predictions", "given when y_prob is not", None)
-            y_pred = np.asarray(y_prob).argmax(axis=1)
+            probs = np.asarray(y_prob, dtype=float)
+            if probs.ndim == 1:  # P(class 1) of a binary task, as below
+                probs = np.column_stack([1 - probs, probs])
+            y_pred = probs.argmax(axis=1)
         y_pred = np.asarray(y_pred)
         if len(y_pred) != len(y_true):
             raise fail("y_pred", "Record.add_predictions",

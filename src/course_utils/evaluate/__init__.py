@@ -13,6 +13,8 @@ Modules
 - :mod:`~course_utils.evaluate.regression`: :func:`regression_table`;
 - :mod:`~course_utils.evaluate.comparison`: :func:`train_val_gap`, :func:`change_from`;
 - :mod:`~course_utils.evaluate.embedding`: :func:`tsne_embed`;
+- :mod:`~course_utils.evaluate.losses`: :func:`softmax_loss_curves` (how hard
+  cross-entropy and MSE push a softmax's true-class logit);
 - :mod:`~course_utils.evaluate.uncertainty`: :func:`accuracy_interval` (Wilson),
   :func:`paired_comparison` (paired bootstrap and McNemar) and its
   :class:`PairedComparison`.
@@ -40,6 +42,7 @@ from .classification import (
 )
 from .comparison import change_from, train_val_gap
 from .embedding import tsne_embed
+from .losses import softmax_loss_curves
 from .regression import regression_table
 from .roc import roc_auc_from_labels, roc_curves
 from .uncertainty import PairedComparison, accuracy_interval, paired_comparison
@@ -57,6 +60,7 @@ __all__ = [
     "train_val_gap",
     "change_from",
     "tsne_embed",
+    "softmax_loss_curves",
     "accuracy_interval",
     "paired_comparison",
     "PairedComparison",

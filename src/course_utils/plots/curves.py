@@ -19,6 +19,7 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 
 from .._checks import Shown, check_int, fail, require_columns
+from ..evaluate import softmax_loss_curves
 from ._style import OTHER_COLOR, axes_grid, new_axes, palette, style_axes
 
 __all__ = ["learning_curves", "lr_curve", "loss_curves_vs_probability", "regression_curves"]
@@ -97,18 +98,25 @@ def lr_curve(history: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     return ax
 
 
-def loss_curves_vs_probability(*, axes=None, points: int = 400) -> np.ndarray:
-    """Cross-entropy and MSE, and their gradients, against p(true class).
+def loss_curves_vs_probability(
+    *, num_classes: int = 2, axes=None, points: int = 400
+) -> np.ndarray:
+    """Cross-entropy and Keras' MSE of a K-way softmax, and their gradients, against p.
 
-    Computed from the formulas for one sigmoid output with logit ``z`` and
-    ``p = sigmoid(z)`` the probability given to the true class: cross-entropy
-    ``-log p`` with gradient magnitude ``|dL/dz| = 1 - p``; squared error
-    ``(1 - p)**2`` with ``|dL/dz| = 2 p (1 - p)**2``. The MSE gradient vanishes
-    when the model is confidently wrong (p near 0), which is why the MSE run in
-    the loss-functions notebook stalls.
+    ``p`` is the probability the softmax gives the true class, the other
+    ``num_classes - 1`` outputs sharing the rest equally. The curves are those of
+    :func:`course_utils.evaluate.softmax_loss_curves`: cross-entropy ``-log p``
+    with ``|dL/dz_t| = 1 - p``; MSE as Keras computes it (a mean over the K
+    outputs) ``(1 - p)**2 / (K - 1)`` with ``|dL/dz_t| = 2 p (1 - p)**2 / (K - 1)``,
+    where ``z_t`` is the true class's logit. The MSE gradient vanishes when the
+    model is confidently wrong (p near 0) and is small at the start of training
+    (``p = 1/K``, marked by a dotted line), which is why the MSE run in the
+    loss-functions notebook stalls.
 
     Parameters
     ----------
+    num_classes : int, default 2
+        K, the number of softmax outputs (2: the same curves as one sigmoid unit).
     axes : pair of matplotlib Axes, optional
         Where to draw the losses and the gradient magnitudes.
     points : int, default 400
@@ -120,23 +128,28 @@ def loss_curves_vs_probability(*, axes=None, points: int = 400) -> np.ndarray:
 
     Example
     -------
-    >>> losses_ax, gradients_ax = loss_curves_vs_probability()
+    >>> losses_ax, gradients_ax = loss_curves_vs_probability(num_classes=10)
+    >>> gradients_ax.get_legend_handles_labels()[1]
+    ['cross-entropy', 'squared error (Keras MSE)', 'p = 1/K (start)']
     """
-    points = check_int(points, "points", "loss_curves_vs_probability", minimum=2)
-    flat = axes_grid(axes, 2, ncols=2, func="loss_curves_vs_probability", cell=(4.2, 3.6))[:2]
-    p = np.linspace(1e-3, 1 - 1e-3, points)
-    curves = {
-        "cross-entropy": (-np.log(p), 1 - p),
-        "squared error": ((1 - p) ** 2, 2 * p * (1 - p) ** 2),
-    }
-    colors = palette(2)
-    for color, (name, (loss, grad)) in zip(colors, curves.items(), strict=True):
-        flat[0].plot(p, loss, color=color, label=name)
-        flat[1].plot(p, grad, color=color, label=name)
+    func = "loss_curves_vs_probability"
+    points = check_int(points, "points", func, minimum=2)
+    num_classes = check_int(num_classes, "num_classes", func, minimum=2)
+    flat = axes_grid(axes, 2, ncols=2, func=func, cell=(4.2, 3.6))[:2]
+    curves = softmax_loss_curves(np.linspace(1e-3, 1 - 1e-3, points), num_classes=num_classes)
+    p = curves["p"].to_numpy()
+    shapes = {"cross-entropy": ("ce_loss", "ce_gradient"),
+              "squared error (Keras MSE)": ("mse_loss", "mse_gradient")}
+    for color, (name, (loss, grad)) in zip(palette(2), shapes.items(), strict=True):
+        flat[0].plot(p, curves[loss].to_numpy(), color=color, label=name)
+        flat[1].plot(p, curves[grad].to_numpy(), color=color, label=name)
+    for ax in flat:
+        ax.axvline(1 / num_classes, color=OTHER_COLOR, linestyle=":", label="p = 1/K (start)")
     flat[0].set(xlabel="predicted probability of the true class", ylabel="loss",
-                title="loss", ylim=(0, 5))
+                title=f"loss ({num_classes}-way softmax)", ylim=(0, 5))
     flat[1].set(xlabel="predicted probability of the true class",
-                ylabel="|d loss / d logit|", title="gradient magnitude w.r.t. the logit")
+                ylabel="|d loss / d true-class logit|",
+                title="gradient magnitude w.r.t. the true-class logit")
     for ax in flat:
         style_axes(ax)
         ax.legend(frameon=False)
