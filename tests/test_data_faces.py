@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 import numpy as np
 import pytest
@@ -163,3 +164,64 @@ def test_fairface_bad_target_is_rejected(tmp_path):
                        r"must be one of \['gender', 'race', 'age'\]. Got 'ethnicity' instead"):
         load_dataset("fairface", make_fairface(tmp_path), target="ethnicity")
 
+
+
+# --- the details a published label depends on (found by mutation testing) --------------------
+
+
+def test_face_descriptions_say_where_the_labels_come_from(tmp_path):
+    root = make_utkface(tmp_path / "u", n=20)
+    assert load_dataset("utkface", root, target="age").description == (
+        f"utkface: UTKFace face images from {root}, target age, labels read from file names")
+    folder = make_fairface(tmp_path / "f")
+    assert load_dataset("fairface", folder).description == (
+        f"fairface: FairFace face images from {folder}, target gender; test = val_labels.csv, "
+        "val split off train_labels.csv")
+
+
+def test_age_is_split_stratified_by_its_age_groups(tmp_path):
+    from course_utils.data import age_group
+    from course_utils.data._splits import Request, split_indices
+
+    root = make_utkface(tmp_path, n=60)
+    by_age = load_dataset("utkface", root, target="age", seed=2)
+    names = sorted(p.name for p in root.glob("*.jpg"))
+    bands = np.array([age_group(int(name.split("_")[0])) for name in names])
+    parts = split_indices(bands, Request.make("utkface", root, needs_dir=True, seed=2))
+    for split, rows in parts.items():
+        assert by_age.attributes[split]["file"].tolist() == [names[i] for i in rows]
+
+
+def test_utkface_messages_name_the_fields_and_the_expected_form(tmp_path):
+    root = make_utkface(tmp_path / "u", n=10)
+    (root / "12_0_x_2017.jpg").write_bytes(b"x")
+    with pytest.raises(DatasetError) as caught:
+        load_dataset("utkface", root)
+    assert ("12_0_x_2017.jpg: file name has 4 field(s) ['12', '0', 'x', '2017']; expected "
+            "[age]_[gender]_[race]_[datetime].jpg with gender 0/1 and race 0-4.") in str(
+                caught.value)
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(DatasetError) as caught:
+        load_dataset("utkface", tmp_path / "empty")
+    assert str(caught.value) == (f"No UTKFace images in {tmp_path / 'empty'}; expected files "
+                                 "named [age]_[gender]_[race]_[datetime].jpg (or .jpg.chip.jpg).")
+
+
+@pytest.mark.parametrize(("value", "shown"), [("1", "['1']"), ("", "['<empty>']")])
+def test_fairface_label_values_are_read_as_text(tmp_path, value, shown):
+    folder = make_fairface(tmp_path)
+    csv = folder / "train_labels.csv"
+    lines = csv.read_text().splitlines()
+    fields = lines[1].split(",")
+    fields[2] = value  # the gender column
+    csv.write_text("\n".join([lines[0], ",".join(fields), *lines[2:]]) + "\n")
+    with pytest.raises(DatasetError, match=rf"Column 'gender' of .* has value\(s\) "
+                                           rf"{re.escape(shown)}; expected one of"):
+        load_dataset("fairface", folder)
+
+
+def test_a_missing_fairface_csv_names_the_columns_it_needs(tmp_path):
+    with pytest.raises(DatasetError) as caught:
+        load_dataset("fairface", tmp_path)
+    assert str(caught.value) == (f"FairFace label file {tmp_path / 'train_labels.csv'} does "
+                                 "not exist; expected a CSV with columns file, age, gender, race.")

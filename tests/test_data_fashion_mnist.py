@@ -279,3 +279,15 @@ def test_the_real_debian_files(tmp_path, monkeypatch):
     course = load_dataset("fashion_mnist", val_fraction=1 / 6, val_split="course")
     assert (len(course.x_train), len(course.x_val), len(course.x_test)) == (50_000, 10_000,
                                                                             10_000)
+
+
+@pytest.mark.parametrize(("val_split", "how"), [
+    ("stratified", "seeded and stratified"),
+    ("course", "as the original course: train_test_split(random_state=42)")])
+def test_the_description_says_how_the_validation_split_was_drawn(tmp_path, val_split, how):
+    folder = make_fashion_mnist(tmp_path)
+    data = load_dataset("fashion_mnist", folder, val_split=val_split)
+    assert data.description == (
+        "fashion_mnist: Zalando's Fashion-MNIST (60 train + 20 test 28x28 grayscale images) "
+        f"read from {folder} (data_dir), pixels/255; val split {how} from the official train "
+        "set, official test set")

@@ -159,3 +159,112 @@ def test_a_run_from_labels_scores_its_own_accuracy():
     assert run.metrics == {"train_accuracy": 1.0, "val_accuracy": 1.0,
                            "test_accuracy": pytest.approx(6 / 12)}
     np.testing.assert_array_equal(run.predict("test"), np.eye(2)[PRED])
+
+
+# --- the details a published audit depends on (found by mutation testing) -------------------
+
+
+@pytest.fixture(scope="module")
+def digits_setup():
+    return fairness_audit.fairness_setup(limit=80)
+
+
+def test_the_default_setup_is_unbiased_digits_split_at_five(digits_setup):
+    from course_utils.data import load_dataset
+
+    setup = digits_setup
+    digits = load_dataset("digits", val_fraction=0.2, seed=0, limit=80)
+    for split in SPLITS:
+        np.testing.assert_array_equal(setup.data.split(split)[1],
+                                      (digits.split(split)[1] >= 5).astype(int))
+    assert setup.data.class_names == ("digit < 5", "digit >= 5")
+    again = fairness_audit.fairness_setup("digits", bias=0.0, seed=0, limit=80,
+                                          group_fraction=0.3, val_fraction=0.2)
+    np.testing.assert_array_equal(again.data.x_train, setup.data.x_train)
+    np.testing.assert_array_equal(again.groups["train"], setup.groups["train"])
+
+
+def test_setup_options_reach_the_data(digits_setup):
+    setup = digits_setup
+    other_seed = fairness_audit.fairness_setup(limit=80, seed=1)
+    assert not np.array_equal(other_seed.data.x_train, setup.data.x_train)
+    biased = fairness_audit.fairness_setup(limit=80, bias=1.0)
+    assert biased.data.y_train.sum() < setup.data.y_train.sum()
+    np.testing.assert_array_equal(biased.data.y_test, setup.data.y_test)
+    more_b = fairness_audit.fairness_setup(limit=80, group_fraction=0.6)
+    assert (more_b.groups["train"] == "group B").mean() > (
+        setup.groups["train"] == "group B").mean()
+    small = fairness_audit.fairness_setup(limit=20, val_fraction=0.5)
+    assert {len(small.groups[s]) for s in SPLITS} == {20}
+    for split in SPLITS:  # the groups of each split are that split's
+        assert len(setup.groups[split]) == len(setup.data.split(split)[1])
+    chosen = fairness_audit.fairness_setup(limit=80, privileged="group B")
+    assert chosen.privileged == "group B"
+
+
+def test_face_setup_passes_every_loader_option(tmp_path):
+    from fakes import make_fairface
+
+    folder = make_fairface(tmp_path, n_train=40, n_val=14)
+    setup = fairness_audit.fairness_setup("fairface", folder, target="race", protected="gender",
+                                          also_audit=None, image_size=(6, 5), val_fraction=0.25,
+                                          seed=3, limit=8)
+    assert setup.data.class_names[0] == "White" and setup.data.input_shape[:2] == (6, 5)
+    assert setup.also_audit is None and setup.second_groups == {}
+    assert list(setup.test_groups) == ["gender"]
+    assert max(len(setup.groups[s]) for s in SPLITS) <= 8
+    other = fairness_audit.fairness_setup("fairface", folder, target="race", protected="gender",
+                                          also_audit=None, image_size=(6, 5), val_fraction=0.25,
+                                          seed=4, limit=8)
+    assert not np.array_equal(other.data.x_train, setup.data.x_train)
+    wider = fairness_audit.fairness_setup("fairface", folder, protected="race",
+                                          val_fraction=0.5)
+    assert len(wider.data.y_val) > len(setup.data.y_val)
+    for split in SPLITS:
+        assert len(wider.second_groups[split]) == len(wider.data.split(split)[1])
+
+
+def test_a_run_from_labels_defaults_to_the_truth_and_no_cost(digits_setup):
+    data = digits_setup.data
+    truth = fairness_audit.PostprocessedRun.from_labels("truth", data)
+    assert (truth.wall_seconds, truth.params) == (0.0, 0)
+    for split in SPLITS:
+        np.testing.assert_array_equal(truth.labels[split], data.split(split)[1])
+        assert truth.accuracy(split) == 1.0
+    np.testing.assert_array_equal(truth.probabilities(), np.eye(2)[data.y_test])
+    flipped = {s: 1 - data.split(s)[1] for s in SPLITS}
+    wrong = fairness_audit.PostprocessedRun.from_labels("wrong", data, flipped)
+    assert wrong.accuracy() == 0.0 and wrong.metrics["train_accuracy"] == 0.0
+    for method in (truth.probabilities, truth.accuracy):
+        with pytest.raises(ParameterError, match=r"^The 'split' parameter of "
+                                                 r"(PostprocessedRun\.probabilities|accuracy) "
+                                                 r"must be one of \['train', 'val', 'test'\]"):
+            method("all")
+
+
+def test_postprocessed_run_uses_each_split_its_method_and_its_seed():
+    run, groups = _scored_run()
+    default = fairness_audit.postprocessed_run(run, groups, privileged="group A")
+    explicit = fairness_audit.postprocessed_run(run, groups, privileged="group A",
+                                                method="eq_odds", seed=0)
+    calibrated = fairness_audit.postprocessed_run(run, groups, privileged="group A",
+                                                  method="calibrated")
+    other_seed = fairness_audit.postprocessed_run(run, groups, privileged="group A", seed=1)
+    for split in SPLITS:
+        np.testing.assert_array_equal(default.labels[split], explicit.labels[split])
+    assert not np.array_equal(calibrated.labels["test"], default.labels["test"])
+    assert not np.array_equal(other_seed.labels["test"], default.labels["test"])
+    assert 0.0 <= default.wall_seconds < 120 and default.params == 3
+
+
+def test_tables_index_their_variants_by_name():
+    runs = {"unmitigated": _FixedRun(PRED), "same": _FixedRun(PRED)}
+    summary = fairness_audit.mitigation_summary(runs, {s: GROUPS for s in SPLITS},
+                                                privileged="a")
+    assert summary.index.name == "variant"
+    assert fairness_audit.mitigation_effects(summary).index.name == "variant"
+    with pytest.raises(ParameterError) as caught:
+        fairness_audit.mitigation_effects(summary, baseline="none")
+    assert str(caught.value) == ("The 'baseline' parameter of mitigation_effects must be a "
+                                 "variant of 'summary'. Got 'none' instead. The variants are "
+                                 "['unmitigated', 'same'].")

@@ -167,3 +167,174 @@ def test_reweighing_scheme_is_checked():
     with pytest.raises(ParameterError, match="'scheme' parameter of reweighing_weights must be "
                                              "one of \\['privileged_vs_rest', 'each_group'\\]"):
         fairness.reweighing_weights(y, groups, privileged="a", scheme="cells")
+
+
+# --- the details a published mitigation depends on (found by mutation testing) ---------------
+import warnings  # noqa: E402
+
+
+def _splits(n=400, seed=0):
+    rng = np.random.default_rng(seed)
+    return (*biased_scores(n, rng), *biased_scores(n, rng))
+
+
+def _bad(index, value):
+    args = list(_splits())
+    args[index] = value
+    return args
+
+
+_NAMES = ("y_val", "score_val", "groups_val", "y_test", "score_test", "groups_test")
+
+
+@pytest.mark.parametrize("index", range(6))
+@pytest.mark.parametrize("how", ["short", "2-D"])
+def test_each_split_array_is_checked_by_name(index, how):
+    args = _splits()
+    value = args[index][:399] if how == "short" else np.column_stack([args[index]] * 2)
+    # lengths are measured against the labels: a short label array blames the scores
+    blamed = _NAMES[index + 1] if how == "short" and index in (0, 3) else _NAMES[index]
+    with pytest.raises(ParameterError,
+                       match=rf"^The '{blamed}' parameter of eq_odds_postprocess must"):
+        fairness.eq_odds_postprocess(*_bad(index, value), privileged="group A")
+
+
+@pytest.mark.parametrize(("index", "value"), [(0, 2), (3, 2)])
+def test_labels_of_both_splits_must_be_binary(index, value):
+    args = _splits()
+    labels = args[index].copy()
+    labels[0] = value
+    with pytest.raises(ParameterError,
+                       match=rf"^The '{_NAMES[index]}' parameter of eq_odds_postprocess must be "
+                             "binary labels"):
+        fairness.eq_odds_postprocess(*_bad(index, labels), privileged="group A")
+
+
+@pytest.mark.parametrize("value", [-0.01, 1.01, np.nan])
+@pytest.mark.parametrize("index", [1, 4])
+def test_scores_must_be_probabilities_and_the_message_shows_their_range(index, value):
+    scores = np.full(400, 0.5)
+    scores[3], scores[7] = value, 0.25
+    with pytest.raises(ParameterError) as caught:
+        fairness.eq_odds_postprocess(*_bad(index, scores), privileged="group A")
+    shown = "nan" if np.isnan(value) else f"{value}"
+    low, high = (0.25, 0.5) if np.isnan(value) else (min(value, 0.25), max(value, 0.5))
+    assert str(caught.value) == (
+        f"The '{_NAMES[index]}' parameter of eq_odds_postprocess must be probabilities of the "
+        f"favorable label in [0, 1]. Got {shown} instead. Its values range from {low:.3g} to "
+        f"{high:.3g}; apply a softmax/sigmoid (or take y_prob[:, 1]).")
+    scores[3] = 1.0  # the bounds themselves are probabilities
+    fairness.eq_odds_postprocess(*_bad(index, scores), privileged="group A")
+
+
+@pytest.mark.parametrize(("options", "parameter"), [
+    ({"cost_constraint": "tpr"}, "cost_constraint"), ({"reject_metric": "accuracy"},
+                                                      "reject_metric"),
+    ({"threshold": -0.1}, "threshold"), ({"threshold": 1.1}, "threshold"),
+    ({"seed": -1}, "seed"), ({"seed": 0.5}, "seed"), ({"method": "x"}, "method"),
+])
+def test_options_are_checked_by_name(options, parameter):
+    with pytest.raises(ParameterError,
+                       match=rf"^The '{parameter}' parameter of eq_odds_postprocess must"):
+        fairness.eq_odds_postprocess(*_splits(), privileged="group A", **options)
+
+
+def test_the_threshold_bounds_are_allowed_and_a_score_at_it_is_favorable():
+    args = _splits()
+    for threshold in (0, 1):
+        fairness.eq_odds_postprocess(*args, privileged="group A", method="calibrated",
+                                     threshold=threshold)
+    from course_utils.fairness.mitigation import _Split
+
+    split = _Split(np.array([0, 1]), np.array([0.0, 1.0]), np.array([0.0, 1.0]),
+                   np.array([0.5, 0.4]))
+    predicted = split.predicted(0.5)
+    assert predicted.labels.ravel().tolist() == [1.0, 0.0]
+    assert predicted.scores.ravel().tolist() == [0.5, 0.4]
+
+
+def test_a_validation_side_with_one_label_names_the_side_the_method_and_the_values():
+    y_val, s_val, g_val, *_ = _splits()
+    y_val = np.where(g_val == "group A", 0, y_val)
+    with pytest.raises(ParameterError) as caught:
+        fairness.eq_odds_postprocess(y_val, s_val, g_val, y_val, s_val, g_val,
+                                     privileged="group A", method="calibrated")
+    assert str(caught.value) == (
+        "The 'y_val' parameter of eq_odds_postprocess must be both labels on the privileged "
+        "side of the validation split. Got [0] instead. 'calibrated' post-processing needs "
+        "both; use a larger validation split.")
+
+
+def test_a_group_missing_from_a_split_warns_with_the_split_named():
+    args = list(_splits())
+    args[2] = args[2].copy()
+    args[2][:4] = "group C"
+    with pytest.warns(UserWarning) as caught:
+        fairness.eq_odds_postprocess(*args, privileged="group A")
+    assert [str(w.message) for w in caught] == [
+        "Group 'group C' has no examples in 'groups_test' (it is pooled with the other "
+        "unprivileged groups)."]
+    args[5] = np.full(400, "group B")
+    with pytest.raises(ParameterError, match=r"^The 'privileged' parameter of "
+                                             r"eq_odds_postprocess .* occurs in 'groups_test'"):
+        fairness.eq_odds_postprocess(*args, privileged="group A")
+
+
+def test_postprocessing_runs_without_numpy_warnings_and_pins_its_defaults():
+    args = _splits()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        results = {method: fairness.eq_odds_postprocess(*args, privileged="group A",
+                                                        method=method)
+                   for method in fairness.POSTPROCESSING_METHODS}
+    explicit = {method: fairness.eq_odds_postprocess(
+        *args, privileged="group A", method=method, seed=0, threshold=0.5,
+        cost_constraint="weighted", reject_metric="statistical_parity_difference")
+        for method in fairness.POSTPROCESSING_METHODS}
+    for method in results:
+        np.testing.assert_array_equal(results[method], explicit[method])
+    other = {"calibrated": {"cost_constraint": "fnr"}, "eq_odds": {"seed": 1}}
+    for method, options in other.items():
+        changed = fairness.eq_odds_postprocess(*args, privileged="group A", method=method,
+                                               **options)
+        assert not np.array_equal(changed, results[method]), (method, options)
+    shifted = fairness.eq_odds_postprocess(*args, privileged="group A", method="calibrated",
+                                           threshold=0.3)
+    assert shifted.sum() > results["calibrated"].sum()
+
+
+def test_calibrated_and_reject_option_results_are_pinned():
+    args = _splits()
+    got = {m: int(fairness.eq_odds_postprocess(*args, privileged="group A", method=m).sum())
+           for m in ("calibrated", "reject_option")}
+    assert got == {"calibrated": 205, "reject_option": 236}
+
+
+@pytest.mark.parametrize(("y", "groups", "privileged", "parameter"), [
+    (np.zeros((6, 2)), ["a", "b"] * 3, "a", "y_true"),
+    ([0, 1, 0, 1, 0, 1], ["a", "b"] * 2, "a", "groups"),
+    ([0, 1, 2, 1, 0, 1], ["a", "b"] * 3, "a", "y_true"),
+    ([0, 1, 0, 1, 0, 1], [0, 1, 0, 1, 0, 1], 0, "groups"),
+    ([0, 1, 0, 1, 0, 1], ["a", "a", "b", "b", "a", "b"], "z", "privileged"),
+])
+def test_reweighing_refuses_bad_input_by_name(y, groups, privileged, parameter):
+    with pytest.raises(ParameterError,
+                       match=rf"^The '{parameter}' parameter of reweighing_weights must"):
+        fairness.reweighing_weights(y, groups, privileged=privileged)
+
+
+def test_reweighing_each_group_goes_on_after_a_group_it_cannot_balance():
+    y = np.array([1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 1, 0])
+    groups = np.repeat(["a", "b", "c"], 4)  # a: a single label value
+    with pytest.warns(UserWarning) as caught:
+        weights = fairness.reweighing_weights(y, groups, privileged="b", scheme="each_group")
+    assert [(w.category, str(w.message)) for w in caught] == [
+        (UserWarning, "Group(s) ['a'] hold a single label value in y_true, so reweighing "
+                      "cannot balance them; their weights stay 1.")]
+    assert weights[:4].tolist() == [1.0] * 4
+    assert not np.allclose(weights[4:], 1.0)
+    for group in ("b", "c"):  # each balanced against the rest: favorable rate as overall
+        mask = groups == group
+        favorable = (weights[mask] * y[mask]).sum() / weights[mask].sum()
+        assert favorable == pytest.approx(y.mean())
+    assert weights.dtype == np.float64

@@ -61,6 +61,8 @@ def test_chosen_augmentations_keep_the_labels_unless_a_list_is_given():
     given = chosen_augmentations(["noise", {"name": "cutout", "size": 2}], specs, "digits")
     assert given == {"noise": {"name": "noise", "std": 0.1}, "cutout": {"name": "cutout",
                                                                          "size": 2}}
+    assert list(chosen_augmentations(["flip", "noise"], specs, "digits")) == ["noise"]
+    assert list(chosen_augmentations(["flip", "noise"], specs, "cifar10")) == ["flip", "noise"]
     with pytest.raises(ParameterError, match="'augmentations' parameter of chosen_augmentations"):
         chosen_augmentations("noise", specs, "digits")
 

@@ -9,11 +9,12 @@ import pytest
 
 from course_utils.errors import ParameterError
 from course_utils.lessons.sequences import (
-    best_and_worst,
     continuation,
     error_table,
     extrapolation_grid,
     forecasts,
+    lowest_and_highest,
+    split_forecast_errors,
 )
 
 
@@ -103,10 +104,85 @@ def test_error_table_needs_predictions_beyond_for_every_run():
         error_table({"m": _run([0.0], [0.0])}, {}, [0.0], column="x_mse")
 
 
-def test_best_and_worst_names_the_lowest_and_highest_error():
+def test_lowest_and_highest_name_the_extreme_rows_of_a_column():
     table = pd.DataFrame({"mse": [0.3, 0.1, 0.2]}, index=["a", "b", "c"])
-    assert best_and_worst(table, "mse", label="fit") == {
-        "best_fit": "b", "best_fit_mse": 0.1, "worst_fit": "a", "worst_fit_mse": 0.3}
-    with pytest.raises(ParameterError, match=r"'column' parameter of best_and_worst must be "
-                       r"one of \['mse'\]. Got 'mae' instead."):
-        best_and_worst(table, "mae", label="fit")
+    assert lowest_and_highest(table, "mse", label="fit") == {
+        "lowest_fit": "b", "lowest_fit_mse": 0.1, "highest_fit": "a", "highest_fit_mse": 0.3}
+    with pytest.raises(ParameterError, match=r"'column' parameter of lowest_and_highest must "
+                       r"be one of \['mse'\]. Got 'mae' instead."):
+        lowest_and_highest(table, "mae", label="fit")
+
+
+def test_error_table_reads_the_cached_test_predictions_and_never_predicts_again():
+    calls = []
+    run = _run([0.0, 1.0], [0.0, 1.0])
+    cached = run.probabilities
+    run.probabilities = lambda split: calls.append(split) or cached(split)
+    table = error_table({"m": run}, {"m": np.zeros(2)}, [0.0, 0.0], column="beyond_mse")
+    assert calls == ["test"] and not hasattr(run, "predict")
+    assert table.loc["m", "test_mse"] == 0.0
+
+
+class _Compiled:
+    """A compiled model stand-in: its eager call must not be used."""
+
+    compiled = True
+
+    def __init__(self):
+        self.calls = 0
+
+    def predict_on_batch(self, window):
+        self.calls += 1
+        return np.full((1, 1), float(window[0, -1, 0]) + 1.0, dtype="float32")
+
+    def __call__(self, window, training=False):
+        raise AssertionError("forecasts called a compiled model eagerly")
+
+
+def test_forecasts_roll_a_compiled_model_through_its_compiled_predict_step():
+    model = _Compiled()
+    paths = forecasts({"m": SimpleNamespace(model=model)}, np.zeros(3), 4)
+    np.testing.assert_allclose(paths["m"], [1.0, 2.0, 3.0, 4.0])
+    assert model.calls == 4
+
+
+def test_forecasts_give_the_same_numbers_compiled_and_eager():
+    from course_utils.models import rnn
+
+    eager = rnn((4, 1), kind="lstm")
+    compiled = rnn((4, 1), kind="lstm")
+    compiled.set_weights(eager.get_weights())
+    compiled.compile(loss="mse")
+    window = np.sin(np.linspace(0, 1, 4))
+    np.testing.assert_allclose(
+        forecasts({"a": SimpleNamespace(model=compiled)}, window, 5)["a"],
+        forecasts({"a": SimpleNamespace(model=eager)}, window, 5)["a"], atol=1e-6)
+
+
+class _Persistent:
+    """A next-value model that repeats the last value it read."""
+
+    compiled = False
+
+    def __call__(self, window, training=False):
+        return np.asarray(window)[:, -1, :]
+
+
+def test_split_forecast_errors_roll_through_the_validation_stretch():
+    from course_utils.data import load_dataset
+
+    seq = load_dataset("sine", n_points=120, timesteps=5)
+    errors = split_forecast_errors({"last": SimpleNamespace(model=_Persistent(), data=seq)})
+    first_window = seq.x_val[0, :, 0]
+    assert errors["last"] == pytest.approx(np.mean((seq.y_val - first_window[-1]) ** 2))
+    limited = load_dataset("sine", n_points=120, timesteps=5, limit=5)
+    kept = split_forecast_errors({"last": SimpleNamespace(model=_Persistent(), data=limited)})
+    assert kept["last"] == pytest.approx(np.mean((limited.y_val - limited.x_val[0, -1, 0]) ** 2))
+
+
+def test_split_forecast_errors_need_windowed_data():
+    from course_utils.data import load_dataset
+
+    points = load_dataset("sine", n_points=50)
+    with pytest.raises(ParameterError, match="'results' parameter of split_forecast_errors"):
+        split_forecast_errors({"x": SimpleNamespace(model=_Persistent(), data=points)})

@@ -72,14 +72,15 @@ def _entry_name(entry: Any) -> str:
 
 def chosen_augmentations(augmentations: Sequence[Any] | None, specs: Mapping[str, Any],
                          dataset_name: str) -> dict[str, Any]:
-    """The study's augmentations: ``augmentations`` as given, else every label-preserving one.
+    """The study's augmentations: those of ``augmentations`` that keep the labels.
 
     Parameters
     ----------
     augmentations : list of str or dict, or None
         Entries as ``make_augmenter`` takes them; a dict overrides the entry of
-        ``specs`` for its name. None: every name of :data:`NAMES` that keeps the
-        labels of ``dataset_name`` (see :func:`course_utils.augment.label_preserving`).
+        ``specs`` for its name. None: every name of :data:`NAMES`. Either way an
+        augmentation that changes the labels of ``dataset_name`` (see
+        :func:`course_utils.augment.label_preserving`) is left out.
     specs : dict
         From :func:`augmentation_specs`.
     dataset_name : str
@@ -95,15 +96,17 @@ def chosen_augmentations(augmentations: Sequence[Any] | None, specs: Mapping[str
     >>> list(chosen_augmentations(None, specs, "digits"))[:2]
     ['rotation', 'zoom']
     >>> chosen_augmentations(["flip", {"name": "cutout", "size": 2}], specs, "digits")
-    {'flip': 'flip', 'cutout': {'name': 'cutout', 'size': 2}}
+    {'cutout': {'name': 'cutout', 'size': 2}}
     """
     if augmentations is None:
-        return {name: specs[name] for name in NAMES if label_preserving(name, dataset_name)}
+        augmentations = list(NAMES)
     if isinstance(augmentations, str | Mapping) or not isinstance(augmentations, Sequence):
         raise fail("augmentations", "chosen_augmentations", "None or a list of augmentations",
                    augmentations)
-    return {_entry_name(entry): (entry if not isinstance(entry, str) else specs.get(entry, entry))
-            for entry in augmentations}
+    entries = {_entry_name(entry): (entry if not isinstance(entry, str)
+                                    else specs.get(entry, entry)) for entry in augmentations}
+    return {name: entry for name, entry in entries.items()
+            if label_preserving(name, dataset_name)}
 
 
 def study_variants(chosen: Mapping[str, Any], specs: Mapping[str, Any], *, seed: int = 0

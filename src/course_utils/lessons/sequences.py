@@ -4,8 +4,10 @@ Notebook 08 fits ``x -> sin x`` and a next-value-from-a-window model, then asks
 each model about inputs it never saw: wider x for the first, a forecast rolled
 past the end of the series for the second. This module builds those inputs
 (:func:`extrapolation_grid`, :func:`continuation`), rolls every model forward
-(:func:`forecasts`), and scores them in one table (:func:`error_table`), with
-the lowest and highest error of a column ready to glue (:func:`best_and_worst`).
+(:func:`forecasts`, and through its own validation stretch:
+:func:`split_forecast_errors`, so that a forecaster can be chosen on validation),
+and scores them in one table (:func:`error_table`), with the lowest and highest
+error of a column ready to glue (:func:`lowest_and_highest`).
 
 Example
 -------
@@ -33,8 +35,9 @@ __all__ = [
     "extrapolation_grid",
     "continuation",
     "forecasts",
+    "split_forecast_errors",
     "error_table",
-    "best_and_worst",
+    "lowest_and_highest",
 ]
 
 
@@ -203,6 +206,51 @@ def forecasts(results: Mapping[str, Any], seed_window: np.ndarray, steps: int
             for name, result in results.items()}
 
 
+def split_forecast_errors(results: Mapping[str, Any], *, split: str = "val") -> dict[str, float]:
+    """Each next-value model rolled through one split's stretch of the series, scored.
+
+    The forecast starts from the split's first window and feeds its own outputs
+    back in up to the split's last target; it is scored on the split's targets
+    (those that ``limit`` kept). On the validation stretch this measures what the
+    forecast beyond the data measures, on data that may be used to choose a model.
+
+    Parameters
+    ----------
+    results : mapping of str to RunResult
+        Runs trained on ``load_dataset("sine", timesteps=...)`` (time-ordered
+        splits with a ``position`` attribute).
+    split : {"train", "val", "test"}, default "val"
+
+    Returns
+    -------
+    dict of str to float
+        Mean squared error of each run's forecast over the split.
+
+    Example
+    -------
+    >>> from course_utils.data import load_dataset
+    >>> from course_utils.models import rnn
+    >>> from types import SimpleNamespace
+    >>> seq = load_dataset("sine", n_points=60, timesteps=4)
+    >>> run = SimpleNamespace(model=rnn((4, 1), kind="mlp"), data=seq)
+    >>> sorted(split_forecast_errors({"mlp": run}))
+    ['mlp']
+    """
+    check_choice(split, "split", "split_forecast_errors", ("train", "val", "test"))
+    errors = {}
+    for name, result in results.items():
+        data = result.data
+        x, y = data.split(split)
+        table = data.attributes.get(split)
+        if not len(y) or x.ndim != 3 or table is None or "position" not in table:
+            raise fail("results", "split_forecast_errors",
+                       f"runs on windowed sine data with a non-empty {split!r} split", name)
+        positions = table["position"].to_numpy()
+        path = forecasts({name: result}, x[0, :, 0], int(positions[-1] - positions[0] + 1))
+        errors[name] = regression_table(y, path[name][positions - positions[0]])["mse"]
+    return errors
+
+
 def error_table(results: Mapping[str, Any], beyond: Mapping[str, np.ndarray],
                 y_beyond: Sequence[float], *, column: str,
                 where: np.ndarray | None = None) -> pd.DataFrame:
@@ -263,8 +311,11 @@ def error_table(results: Mapping[str, Any], beyond: Mapping[str, np.ndarray],
     return pd.DataFrame(rows).set_index("model")
 
 
-def best_and_worst(table: pd.DataFrame, column: str, *, label: str) -> dict[str, Any]:
-    """The lowest and highest row of an error column, named for glue.
+def lowest_and_highest(table: pd.DataFrame, column: str, *, label: str) -> dict[str, Any]:
+    """The rows with the lowest and the highest value of an error column, named for glue.
+
+    This describes a column (on test data, say); it chooses nothing. To name the
+    best model, choose on a validation column with ``record.choose``.
 
     Parameters
     ----------
@@ -278,15 +329,17 @@ def best_and_worst(table: pd.DataFrame, column: str, *, label: str) -> dict[str,
     Returns
     -------
     dict
-        ``best_<label>`` and ``worst_<label>`` (the models' index labels) and
-        ``best_<label>_mse``/``worst_<label>_mse`` (their values).
+        ``lowest_<label>`` and ``highest_<label>`` (the models' index labels) and
+        ``lowest_<label>_mse``/``highest_<label>_mse`` (their values).
 
     Example
     -------
-    >>> best_and_worst(pd.DataFrame({"mse": [0.1, 0.3]}, index=["a", "b"]), "mse", label="fit")
-    {'best_fit': 'a', 'best_fit_mse': 0.1, 'worst_fit': 'b', 'worst_fit_mse': 0.3}
+    >>> lowest_and_highest(pd.DataFrame({"mse": [0.1, 0.3]}, index=["a", "b"]), "mse",
+    ...                    label="fit")
+    {'lowest_fit': 'a', 'lowest_fit_mse': 0.1, 'highest_fit': 'b', 'highest_fit_mse': 0.3}
     """
-    check_choice(column, "column", "best_and_worst", list(table.columns))
-    best, worst = table[column].idxmin(), table[column].idxmax()
-    return {f"best_{label}": str(best), f"best_{label}_mse": float(table.loc[best, column]),
-            f"worst_{label}": str(worst), f"worst_{label}_mse": float(table.loc[worst, column])}
+    check_choice(column, "column", "lowest_and_highest", list(table.columns))
+    low, high = table[column].idxmin(), table[column].idxmax()
+    return {f"lowest_{label}": str(low), f"lowest_{label}_mse": float(table.loc[low, column]),
+            f"highest_{label}": str(high),
+            f"highest_{label}_mse": float(table.loc[high, column])}
