@@ -103,3 +103,11 @@ def test_check_executed_names_missing_and_broken_copies(tmp_path):
     nbformat.write(nb, layout.executed("other"))
     with pytest.raises(BookError, match=r"other: cell 2 has an error output \(ValueError: bad"):
         check_executed(layout)
+
+
+def test_a_json_newline_after_a_capital_is_not_a_windows_drive():
+    from course_utils.book.publishing import MACHINE_PATH
+
+    assert not MACHINE_PATH.search('"source": "... the privileged group B:\\n"')
+    assert MACHINE_PATH.search('"path": "C:\\\\Users\\\\me\\\\book"')
+    assert MACHINE_PATH.search("C:\\Users\\me\\book")

@@ -35,7 +35,8 @@ __all__ = ["BookError", "errors_in", "check_executed", "machine_paths", "refuse_
 #: (also JSON-escaped, ``\/home\/``) and Windows drives (``C:\`` or ``C:/``).
 MACHINE_PATH = re.compile(
     r"(?<![\w.])\\?/(?:home|root|tmp|work|Users)\\?/[\w.@~+-]*(?:\\?/[\w.@~+-]+)*"
-    r"|(?<![\w\\])[A-Za-z]:\\{1,2}[\w.$~-][\w.$~\\-]*"
+    # one backslash then a JSON escape letter ("group B:\n" in a notebook) is not a drive
+    r"|(?<![\w\\])[A-Za-z]:(?:\\\\|\\(?![nrtbfu]))[\w.$~-][\w.$~\\-]*"
     r"|(?<![\w/])[A-Z]:/\w[\w.$~/-]*")
 
 
