@@ -257,3 +257,36 @@ def test_package_digest_covers_py_and_yml_files_by_path_and_content(tmp_path):
     (tmp_path / "lib" / "a.py").rename(tmp_path / "lib" / "b.py")  # same content, new path
     renamed = package_digest(tmp_path / "lib")
     assert len({first, with_yml, renamed}) == 3
+
+
+def test_a_relative_data_folder_is_read_from_here_first_then_from_the_root(tmp_path, monkeypatch):
+    here, root = tmp_path / "here", tmp_path / "root"
+    (here / "data").mkdir(parents=True)
+    (root / "data").mkdir(parents=True)
+    (here / "data" / "a.txt").write_text("here\n")
+    (root / "data" / "a.txt").write_text("the root's, longer\n")
+    monkeypatch.chdir(here)
+    first = data_digest("data", root)
+    (root / "data" / "a.txt").write_text("the root's, changed and longer\n")
+    assert data_digest("data", root) == first  # the folder here is the one read
+    (here / "data" / "a.txt").write_text("here, changed\n")
+    assert data_digest("data", root) != first
+    monkeypatch.chdir(tmp_path)  # no data/ here: the root's
+    from_root = data_digest("data", root)
+    (root / "data" / "b.txt").write_text("new\n")
+    assert data_digest("data", root) != from_root
+
+
+def test_fingerprint_reads_a_relative_data_folder_under_the_project_and_paths_as_text(book):
+    from pathlib import Path
+
+    layout, _, _ = book
+    (layout.root / "data").mkdir()
+    (layout.root / "data" / "x.txt").write_text("1\n")
+    params = {"seed": 1, "data_dir": "data", "preset": "smoke", "out": Path("results")}
+    first = fingerprint("reader", "smoke", params, layout, library="0" * 64)
+    (layout.root / "data" / "x.txt").write_text("two\n")
+    assert fingerprint("reader", "smoke", params, layout, library="0" * 64) != first
+    assert fingerprint("reader", "smoke", params | {"out": "results"}, layout,
+                       library="0" * 64) == fingerprint("reader", "smoke", params, layout,
+                                                        library="0" * 64)

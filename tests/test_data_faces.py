@@ -225,3 +225,16 @@ def test_a_missing_fairface_csv_names_the_columns_it_needs(tmp_path):
         load_dataset("fairface", tmp_path)
     assert str(caught.value) == (f"FairFace label file {tmp_path / 'train_labels.csv'} does "
                                  "not exist; expected a CSV with columns file, age, gender, race.")
+
+
+def test_a_numeric_fairface_column_is_reported_as_the_text_it_holds(tmp_path):
+    folder = make_fairface(tmp_path)
+    csv = folder / "train_labels.csv"
+    lines = csv.read_text().splitlines()
+    rows = [line.split(",") for line in lines[1:]]
+    for row in rows:
+        row[1] = "30"  # every age a number, not one of FairFace's bands
+    csv.write_text("\n".join([lines[0], *(",".join(r) for r in rows)]) + "\n")
+    with pytest.raises(DatasetError, match=r"Column 'age' of .* has value\(s\) \['30'\]; "
+                                           r"expected one of"):
+        load_dataset("fairface", folder)

@@ -163,8 +163,8 @@ def test_take_without_stratification_and_its_fallback_are_sklearns_plain_split()
     rest, taken = _take(rows, labels, 0.25, 5, stratify=False)
     assert rest.tolist() == expected[0].tolist() and taken.tolist() == expected[1].tolist()
     tiny = np.array([0] * 9 + [1])  # one example of class 1: stratification is impossible
-    rest, taken = _take(np.arange(10), tiny, 0.3, 2, True)
-    plain = train_test_split(np.arange(10), test_size=3, random_state=2)
+    rest, taken = _take(np.arange(10), tiny, 0.5, 2, True)
+    plain = train_test_split(np.arange(10), test_size=5, random_state=2)
     assert rest.tolist() == plain[0].tolist() and taken.tolist() == plain[1].tolist()
 
 

@@ -268,3 +268,58 @@ def test_tables_index_their_variants_by_name():
     assert str(caught.value) == ("The 'baseline' parameter of mitigation_effects must be a "
                                  "variant of 'summary'. Got 'none' instead. The variants are "
                                  "['unmitigated', 'same'].")
+
+
+def test_setup_groups_and_loader_options_follow_each_split():
+    from course_utils.data import load_dataset
+    from course_utils.fairness import with_synthetic_groups
+
+    setup = fairness_audit.fairness_setup(val_fraction=0.3, seed=2, group_fraction=0.4,
+                                          bias=0.5)
+    digits = load_dataset("digits", val_fraction=0.3, seed=2)
+    binary = digits.relabel({d: int(d >= 5) for d in range(10)}, ["digit < 5", "digit >= 5"])
+    expected = with_synthetic_groups(binary, group_fraction=0.4, bias=0.5, seed=2)
+    for split in SPLITS:
+        np.testing.assert_array_equal(setup.data.split(split)[1], expected.split(split)[1])
+        assert len(setup.groups[split]) == len(setup.data.split(split)[1])
+    assert len({len(setup.groups[s]) for s in SPLITS}) == 3
+
+
+class _SplitData:
+    """Three splits of different sizes and labels."""
+
+    num_classes = 2
+    sizes = {"train": 300, "val": 200, "test": 100}
+
+    def __init__(self):
+        rng = np.random.default_rng(1)
+        self.y = {s: (rng.random(n) < 0.5).astype(int) for s, n in self.sizes.items()}
+        self.groups = {s: np.where(rng.random(n) < 0.4, "group B", "group A")
+                       for s, n in self.sizes.items()}
+        self.scores = {s: np.clip(0.25 + 0.5 * self.y[s] + rng.normal(0, 0.15, len(self.y[s]))
+                                  - 0.2 * (self.groups[s] == "group B"), 0, 1)
+                       for s in self.sizes}
+        self.y_val = self.y["val"]
+
+    def split(self, name):
+        return np.zeros((len(self.y[name]), 1)), self.y[name]
+
+
+def test_postprocessed_run_adjusts_each_split_with_its_own_scores_and_labels():
+    data = _SplitData()
+
+    class Run:
+        params = 1
+
+        def __init__(self):
+            self.data = data
+
+        def probabilities(self, split="test"):
+            return np.column_stack([1 - data.scores[split], data.scores[split]])
+
+    adjusted = fairness_audit.postprocessed_run(Run(), data.groups, privileged="group A")
+    for split, n in data.sizes.items():
+        assert len(adjusted.labels[split]) == n
+        assert adjusted.accuracy(split) == pytest.approx(
+            np.mean(adjusted.labels[split] == data.y[split]))
+    assert adjusted.wall_seconds > 0

@@ -437,3 +437,30 @@ def test_the_label_as_protected_demo_rows_are_named_and_keyed():
     assert np.isnan(demo.fpr_over_tpr.iloc[1])
     # with the label as the group, SPD is FPR - TPR (here 1/4 - 4/6)
     assert demo.statistical_parity_difference.iloc[0] == pytest.approx(1 / 4 - 4 / 6)
+
+
+def test_group_negative_rates_are_each_groups_own():
+    table = fairness.group_metrics(Y_TPR, PRED_TPR, GROUPS_TPR).set_index("group")
+    assert table.loc["a", "fnr"] == pytest.approx(1 / 4)
+    assert table.loc["b", "fnr"] == pytest.approx(3 / 4)
+    assert table.loc["a", "tnr"] == pytest.approx(1 / 2)
+    with pytest.warns(UserWarning):
+        rows = fairness.audit(Y, PRED, GROUPS, privileged="a", categories=["a", "b", "c"])
+    c = rows[(rows.group == "c") & (rows.comparison == "vs privileged")].iloc[0]
+    assert np.isnan(c.selection_rate) and np.isnan(c.accuracy) and np.isnan(c.fpr)
+
+
+def test_the_demo_names_its_rows_label_and_groups_by_default():
+    demo = fairness.label_as_protected_demo(Y, PRED, GROUPS, privileged="a")
+    assert demo.protected.tolist() == ["label (the label: wrong)", "groups"]
+
+
+def test_missing_group_values_are_refused_and_a_lone_group_has_no_gaps():
+    groups = GROUPS.astype(object)
+    groups[2] = None
+    with pytest.raises(ParameterError, match=r"^The 'groups' parameter of audit must be a "
+                                             r"group value for every example"):
+        fairness.audit(Y, PRED, groups, privileged="a")
+    lone = fairness.fairness_summary(Y, PRED, ["a"] * 10, privileged="a")
+    for name in fairness.FAIRNESS_METRICS:
+        assert isinstance(lone[name], float) and np.isnan(lone[name]), name

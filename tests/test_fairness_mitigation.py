@@ -338,3 +338,41 @@ def test_reweighing_each_group_goes_on_after_a_group_it_cannot_balance():
         favorable = (weights[mask] * y[mask]).sum() / weights[mask].sum()
         assert favorable == pytest.approx(y.mean())
     assert weights.dtype == np.float64
+
+
+def test_validation_groups_that_are_the_label_are_refused():
+    y_val, s_val, _, y_test, s_test, g_test = _splits()
+    groups = np.where(y_val == 1, "group A", "group B")
+    with pytest.raises(ParameterError, match=r"^The 'groups' parameter of eq_odds_postprocess "
+                                             r"must be an attribute other than the label"):
+        fairness.eq_odds_postprocess(y_val, s_val, groups, y_test, s_test, g_test,
+                                     privileged="group A")
+
+
+def test_missing_group_values_and_an_absent_privileged_group_are_named():
+    y = np.array([0, 1, 0, 1, 0, 1])
+    groups = np.array(["a", "a", "b", None, "b", "a"], dtype=object)
+    with pytest.raises(ParameterError, match=r"^The 'groups' parameter of reweighing_weights "
+                                             r"must be a group value for every example"):
+        fairness.reweighing_weights(y, groups, privileged="a")
+    with pytest.raises(ParameterError) as caught:
+        fairness.reweighing_weights(y, ["a", "a", "b", "b", "a", "b"], privileged="z")
+    assert str(caught.value) == ("The 'privileged' parameter of reweighing_weights must be a "
+                                 "group value that occurs in 'groups'. Got 'z' instead. The "
+                                 "groups present are ['a', 'b'].")
+    args = list(_splits())
+    args[2] = args[2].astype(object)
+    args[2][5] = None
+    with pytest.raises(ParameterError, match=r"^The 'groups_val \+ groups_test' parameter of "
+                                             r"eq_odds_postprocess must be a group value"):
+        fairness.eq_odds_postprocess(*args, privileged="group A")
+
+
+def test_reweighing_runs_without_numpy_warnings():
+    rng = np.random.default_rng(3)
+    y = (rng.random(60) < 0.5).astype(int)
+    groups = np.where(rng.random(60) < 0.3, "b", "a")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        for scheme in ("privileged_vs_rest", "each_group"):
+            fairness.reweighing_weights(y, groups, privileged="a", scheme=scheme)

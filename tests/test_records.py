@@ -412,3 +412,39 @@ def test_for_notebook_takes_the_parameters_cell_names_from_the_namespace(tmp_pat
     assert (record.notebook, record.dataset) == ("demo", "digits")
     assert record.params == {"seed": 4, "preset": "smoke"} and record.preset == "smoke"
     assert Record.for_notebook("missing", {"seed": 1}, dataset="d").params == {}
+
+
+def test_a_record_times_itself_and_stamps_its_creation(monkeypatch):
+    import re
+    import time
+
+    from course_utils.book import records
+
+    monkeypatch.setattr(records, "device_name", lambda: "CPU")
+    record = Record("demo", params={}, dataset="d")
+    record._started = time.perf_counter() - 10.23456
+    saved = record.to_dict()
+    assert 10.234 <= saved["wall_seconds"] < 60 and saved["wall_seconds"] == round(
+        saved["wall_seconds"], 3)
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4}", saved["created"])
+
+
+def test_add_runs_of_classifiers_names_rows_and_returns_each_runs_values(tmp_path):
+    from types import SimpleNamespace
+
+    plain = SimpleNamespace(y_test=np.array([0, 1]), x_test=np.zeros((2, 1)),
+                            class_names=("a", "b"), task="classification")
+    runs = [_Run(np.eye(2)[[0, 1]], plain), _Run(np.eye(2)[[1, 1]], plain)]
+    record = Record("demo", params={}, dataset="d")
+    returned = record.add_runs(runs, experiment="rep")
+    _, frame = _saved(record, tmp_path)
+    assert [r.tolist() for r in returned] == [[[1, 0], [0, 1]], [[0, 1], [0, 1]]]
+    assert frame.experiment.tolist() == ["rep"] * 4 and frame.repeat.tolist() == [0, 0, 1, 1]
+    assert record.experiments[0]["metrics"]["test_accuracy"] == 0.75
+
+
+def test_integer_probabilities_are_saved_as_floats(tmp_path):
+    record = Record("demo", params={}, dataset="d")
+    record.add_predictions("p", [0, 1], y_prob=[[1, 0], [0, 1]])
+    record.save(tmp_path)
+    assert (tmp_path / "demo-predictions.csv").read_text().splitlines()[1] == "p,0,0,1.0,0.0"
