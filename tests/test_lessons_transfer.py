@@ -185,11 +185,14 @@ def test_label_budget_runs_checks_budgets_and_repeats(digits, source, kwargs, ma
 
 
 def _budget(rows):
-    frame = pd.DataFrame(rows, columns=["method", "labels_per_class", "test_accuracy"])
+    """Rows of (method, labels per class, test accuracy[, val accuracy]); val defaults to test."""
+    rows = [row if len(row) == 4 else (*row, row[2]) for row in rows]
+    frame = pd.DataFrame(rows, columns=["method", "labels_per_class", "test_accuracy",
+                                        "val_accuracy"])
     return BudgetRuns(table=frame, runs={})
 
 
-def test_conclusions_compare_the_best_transfer_method_with_scratch_per_budget():
+def test_conclusions_compare_the_chosen_transfer_method_with_scratch_per_budget():
     budget = _budget([
         ("scratch", 1, 0.5), ("frozen", 1, 0.6), ("fine_tuned", 1, 0.7),
         ("scratch", 1, 0.7), ("frozen", 1, 0.6), ("fine_tuned", 1, 0.7),
@@ -199,9 +202,25 @@ def test_conclusions_compare_the_best_transfer_method_with_scratch_per_budget():
     assert out["scratch_small"] == pytest.approx(0.6)
     assert out["best_transfer"] == "fine_tuned" and out["transfer_gain"] == pytest.approx(0.1)
     assert (out["budgets_helped"], out["budgets"]) == (1, 2)
-    assert out["peak_gain_budget"] == 1 and out["large_winner"] == "scratch"
+    assert out["peak_gain_budget"] == 1 and out["large_winner"] == "scratch_n10"
     assert out["large_gain"] == pytest.approx(-0.02)
     assert out["gain_drop"] == pytest.approx(0.12)
+
+
+def test_conclusions_choose_on_validation_and_report_the_choice_on_test():
+    # On test fine_tuned looks best at both budgets; validation prefers frozen at 1 label
+    # and scratch at 10. Choosing on test would claim a gain of +0.2 at 1 label.
+    budget = _budget([
+        ("scratch", 1, 0.5, 0.5), ("frozen", 1, 0.55, 0.8), ("fine_tuned", 1, 0.7, 0.6),
+        ("scratch", 10, 0.8, 0.9), ("frozen", 10, 0.6, 0.6), ("fine_tuned", 10, 0.9, 0.7),
+    ])
+    out = budget.conclusions()
+    assert out["best_transfer"] == "frozen"
+    assert out["best_transfer_small"] == pytest.approx(0.55)
+    assert out["transfer_gain"] == pytest.approx(0.05)
+    assert out["large_winner"] == "scratch_n10"
+    assert out["large_gain"] == pytest.approx(0.1)  # fine_tuned is chosen at 10 on val
+    assert budget.validation.loc[1].tolist() == [0.5, 0.8, 0.6]
 
 
 def test_conclusions_return_numbers_not_words():

@@ -14,9 +14,10 @@ True
 from __future__ import annotations
 
 import platform
+import sys
 from importlib import metadata
 
-__all__ = ["library_versions", "device_name"]
+__all__ = ["library_versions", "device_name", "peak_memory_mb"]
 
 _LIBRARIES = ("course-utils", "keras", "tensorflow-cpu", "tensorflow", "numpy", "pandas",
               "scikit-learn", "aif360", "matplotlib")
@@ -37,6 +38,23 @@ def library_versions() -> dict[str, str]:
         except metadata.PackageNotFoundError:
             continue
     return versions
+
+
+def peak_memory_mb() -> float | None:
+    """The largest resident memory this process has had so far, in MiB.
+
+    In a notebook that is the kernel's peak, which is what a machine must have
+    to run it. ``None`` where the platform has no ``resource`` module (Windows).
+
+    >>> peak_memory_mb() > 1
+    True
+    """
+    try:
+        import resource
+    except ImportError:
+        return None
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return round(peak / (2**20 if sys.platform == "darwin" else 2**10), 1)  # bytes vs KiB
 
 
 def device_name() -> str:

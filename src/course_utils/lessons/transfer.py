@@ -121,8 +121,17 @@ class BudgetRuns:
     @property
     def summary(self) -> pd.DataFrame:
         """Mean test accuracy over the repeats: one row per budget, one column per method."""
+        return self._means("test_accuracy")
+
+    @property
+    def validation(self) -> pd.DataFrame:
+        """Mean validation accuracy over the repeats, shaped as :attr:`summary`: what
+        :meth:`conclusions` chooses on."""
+        return self._means("val_accuracy")
+
+    def _means(self, metric: str) -> pd.DataFrame:
         means = self.table.pivot_table(index="labels_per_class", columns="method",
-                                       values="test_accuracy", aggfunc="mean")
+                                       values=metric, aggfunc="mean")
         return means[[m for m in METHODS if m in means.columns]]
 
     def experiments(self) -> dict[str, tuple[list[RunResult], int]]:
@@ -143,37 +152,54 @@ class BudgetRuns:
         return named
 
     def conclusions(self) -> dict[str, Any]:
-        """The numbers the notebook states, computed from :attr:`summary`.
+        """The numbers the notebook states: choices on validation, scores on test.
+
+        At each budget the transfer method (``frozen`` or ``fine_tuned``) with the
+        higher mean validation accuracy is the one compared with scratch; ties go
+        to ``frozen``, as in :meth:`Record.choose <course_utils.book.Record.choose>`
+        over ``["frozen", "fine_tuned"]``.
 
         Returns
         -------
         dict
             ``smallest_budget``, ``largest_budget``, ``scratch_small`` (scratch
-            accuracy at the smallest budget), ``best_transfer`` (``frozen`` or
-            ``fine_tuned``, the better there), ``best_transfer_small``,
-            ``transfer_gain`` (best transfer minus scratch there; > 0: transfer
-            helped), ``budgets_helped`` (how many budgets transfer beat scratch
-            at), ``budgets`` (how many there are), ``peak_gain`` and
+            test accuracy at the smallest budget), ``best_transfer`` (the
+            transfer method chosen there), ``best_transfer_small`` (its test
+            accuracy), ``transfer_gain`` (it minus scratch; > 0: transfer
+            helped), ``budgets_helped`` (at how many budgets the chosen transfer
+            method beat scratch on test), ``budgets``, ``peak_gain`` and
             ``peak_gain_budget``, ``large_gain`` (the gain at the largest
-            budget), ``large_winner`` (the best method there) and ``gain_drop``
-            (``peak_gain - large_gain``, >= 0; > 0: the gain shrinks towards the
-            largest budget).
+            budget), ``large_winner`` (the experiment ``<method>_n<largest>`` best
+            on validation among all three methods there) and ``gain_drop``
+            (``peak_gain - large_gain``, >= 0; > 0: the gain shrinks towards
+            the largest budget).
+
+        Example
+        -------
+        >>> table = pd.DataFrame({"method": ["scratch", "frozen", "fine_tuned"] * 2,
+        ...                       "labels_per_class": [1, 1, 1, 5, 5, 5],
+        ...                       "val_accuracy": [0.3, 0.5, 0.4, 0.7, 0.6, 0.8],
+        ...                       "test_accuracy": [0.3, 0.4, 0.6, 0.7, 0.6, 0.9]})
+        >>> numbers = BudgetRuns(table=table, runs={}).conclusions()
+        >>> numbers["best_transfer"], round(numbers["transfer_gain"], 2), numbers["large_winner"]
+        ('frozen', 0.1, 'fine_tuned_n5')
         """
-        summary = self.summary
+        summary, validation = self.summary, self.validation
         transfer_cols = [m for m in ("frozen", "fine_tuned") if m in summary]
-        gains = summary[transfer_cols].max(axis=1) - summary["scratch"]
+        chosen = validation[transfer_cols].idxmax(axis=1)
+        gains = pd.Series({n: summary.loc[n, chosen[n]] - summary.loc[n, "scratch"]
+                           for n in summary.index})
         small, large = summary.index.min(), summary.index.max()
-        best_small = summary.loc[small, transfer_cols].idxmax()
         return {
             "smallest_budget": int(small), "largest_budget": int(large),
             "scratch_small": float(summary.loc[small, "scratch"]),
-            "best_transfer": str(best_small),
-            "best_transfer_small": float(summary.loc[small, best_small]),
+            "best_transfer": str(chosen[small]),
+            "best_transfer_small": float(summary.loc[small, chosen[small]]),
             "transfer_gain": float(gains[small]),
             "budgets_helped": int((gains > 0).sum()), "budgets": len(gains),
             "peak_gain": float(gains.max()), "peak_gain_budget": int(gains.idxmax()),
             "large_gain": float(gains[large]),
-            "large_winner": str(summary.loc[large].idxmax()),
+            "large_winner": f"{validation.loc[large].idxmax()}_n{int(large)}",
             "gain_drop": float(gains.max() - gains[large]),
         }
 
