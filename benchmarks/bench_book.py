@@ -19,6 +19,7 @@ from pathlib import Path
 
 from course_utils.book.build import build_book
 from course_utils.book.layout import Layout
+from course_utils.book.results_page import load_records
 from course_utils.book.runner import plan_runs, run_plans
 from course_utils.paths import project_root
 
@@ -32,7 +33,7 @@ def _timed_book(layout: Layout, preset: str, jobs: int, force: bool, out: Path):
         raise SystemExit(f"notebooks failed: {failed}")
     build_book(layout, output_dir=out)
     ran = sum(o.status == "ran" for o in outcomes)
-    return time.perf_counter() - started, ran, len(outcomes)
+    return time.perf_counter() - started, ran, outcomes
 
 
 def main() -> None:
@@ -44,9 +45,19 @@ def main() -> None:
         tmp = Path(tmp)
         layout = Layout.default(project_root(Path(__file__).parent),
                                 executed_dir=tmp / "executed", results_dir=tmp / "results")
-        cold, cold_ran, total = _timed_book(layout, args.preset, args.jobs, True, tmp)
+        cold, cold_ran, outcomes = _timed_book(layout, args.preset, args.jobs, True, tmp)
         warm, warm_ran, _ = _timed_book(layout, args.preset, args.jobs, False, tmp)
+        records = load_records(layout.results_dir)
+    total = len(outcomes)
     print(f"book build, preset {args.preset}, {os.cpu_count()} cores, jobs {args.jobs}")
+    print(f"{'notebook (cold run)':<26}{'seconds':>10}{'kernel peak MiB':>18}")
+    for outcome in outcomes:
+        peak = records.get(outcome.name, {}).get("peak_memory_mb")
+        print(f"{outcome.name:<26}{outcome.seconds:>10.1f}"
+              f"{peak if peak is not None else 'n/a':>18}")
+    peaks = [r["peak_memory_mb"] for r in records.values() if r.get("peak_memory_mb")]
+    if peaks:
+        print(f"largest kernel peak: {max(peaks) / 1024:.2f} GiB")
     print(f"{'run':<8}{'notebooks executed':>20}{'seconds':>10}")
     print(f"{'cold':<8}{f'{cold_ran}/{total}':>20}{cold:>10.1f}")
     print(f"{'cached':<8}{f'{warm_ran}/{total}':>20}{warm:>10.1f}")

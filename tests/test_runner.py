@@ -82,6 +82,7 @@ def test_run_writes_copy_record_and_environment_box(project):
     assert outcome.status == "ran", outcome.error
     record = json.loads((project.results_dir / "good.json").read_text())
     assert record["parameters"]["seed"] == 3 and record["preset"] == "smoke"
+    assert 20 < record["peak_memory_mb"] < 8192  # the kernel's own peak, in MiB
     assert record["fingerprint"] == nbformat.read(
         project.executed("good"), as_version=4).metadata["lab_book"]["fingerprint"]
     nb = nbformat.read(project.executed("good"), as_version=4)

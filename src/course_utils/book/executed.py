@@ -11,8 +11,9 @@
 Example
 -------
 >>> print(environment_box({"preset": "smoke", "dataset": "digits", "seed": 0,
-...                        "device": "CPU", "wall_seconds": 61}).splitlines()[5])
-| smoke | digits | 0 | CPU | 1 min 1 s |
+...                        "device": "CPU", "wall_seconds": 61,
+...                        "peak_memory_mb": 1536}).splitlines()[5])
+| smoke | digits | 0 | CPU | 1 min 1 s | 1.5 GiB |
 """
 
 from __future__ import annotations
@@ -37,14 +38,16 @@ def environment_box(record: Mapping[str, Any]) -> str:
     versions = record.get("versions", {})
     libraries = ", ".join(f"{k} {v}" for k, v in versions.items() if k in _SHOWN_LIBRARIES)
     minutes, seconds = divmod(float(record.get("wall_seconds") or 0.0), 60)
+    memory = record.get("peak_memory_mb")
+    memory = f"{memory / 1024:.1f} GiB" if memory else "not measured"
     return "\n".join([
         "```{admonition} This run",
         ":class: note",
         "",
-        "| preset | dataset | seed | device | wall time |",
-        "|---|---|---|---|---|",
+        "| preset | dataset | seed | device | wall time | peak memory |",
+        "|---|---|---|---|---|---|",
         f"| {record.get('preset')} | {record.get('dataset')} | {record.get('seed')} | "
-        f"{record.get('device')} | {int(minutes)} min {seconds:.0f} s |",
+        f"{record.get('device')} | {int(minutes)} min {seconds:.0f} s | {memory} |",
         "",
         f"**Parameters:** {shown}",
         "",
