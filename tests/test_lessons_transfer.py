@@ -162,8 +162,10 @@ def test_the_notebook_steps_by_hand_give_the_runs_of_label_budget_runs(digits, s
 def test_ways_table_counts_the_parameters_that_trained(budget):
     runs = {m: budget.runs[f"{m}_n1"][0] for m in METHODS}
     table = ways_table(runs)
-    assert list(table.columns) == ["params", "trainable_params", "train_accuracy",
-                                   "val_accuracy", "test_accuracy"]
+    assert list(table.columns) == ["params", "trainable_params", "epochs", "learning_rate",
+                                   "train_accuracy", "val_accuracy", "test_accuracy"]
+    assert table["epochs"].tolist() == [r.stopped_epoch for r in runs.values()]
+    assert table.loc["fine_tuned", "learning_rate"] < table.loc["frozen", "learning_rate"]
     assert table.loc["scratch", "trainable_params"] == table.loc["scratch", "params"]
     assert table.loc["frozen", "trainable_params"] == 16 * 16 * 4 * 5 + 5
     assert table.loc["frozen", "test_accuracy"] == pytest.approx(

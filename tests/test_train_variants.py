@@ -69,3 +69,11 @@ def test_run_variants_takes_a_builder_per_variant(digits):
 def test_run_variants_rejects_an_unknown_builder_of_one_variant(digits):
     with pytest.raises(ParameterError, match="'build' parameter of run_variants"):
         run_variants({"a": {"build": "lstm"}}, digits, build="mlp", epochs=1, **QUIET)
+
+
+def test_a_common_tensorboard_folder_gets_one_log_folder_per_variant(digits, tmp_path):
+    variants = {"a": {}, "b": {"tensorboard": tmp_path / "own"}}
+    run_variants(variants, digits, build="mlp", epochs=1, tensorboard=tmp_path / "logs", **QUIET)
+    assert sorted(p.name for p in (tmp_path / "logs").iterdir()) == ["a"]
+    assert list((tmp_path / "logs" / "a").rglob("events.out.tfevents.*"))
+    assert list((tmp_path / "own").rglob("events.out.tfevents.*"))  # a variant's own wins

@@ -76,8 +76,10 @@ def ways_table(runs: Mapping[str, RunResult]) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Index ``way``; columns ``params``, ``trainable_params`` (as the model is
-        now), ``train_accuracy``, ``val_accuracy`` and ``test_accuracy``
-        (recomputed from the test predictions).
+        now), ``epochs`` and ``learning_rate`` (the run's own training budget;
+        a fine-tuned run continues its frozen one), ``train_accuracy``,
+        ``val_accuracy`` and ``test_accuracy`` (recomputed from the test
+        predictions).
 
     Example
     -------
@@ -89,8 +91,14 @@ def ways_table(runs: Mapping[str, RunResult]) -> pd.DataFrame:
     [690, 690]
     """
     rows = [{"way": way, "params": run.params, "trainable_params": trainable_params(run.model),
+             "epochs": run.stopped_epoch, "learning_rate": _first_learning_rate(run),
              **run_accuracies(run)} for way, run in runs.items()]
     return pd.DataFrame(rows).set_index("way")
+
+
+def _first_learning_rate(run: RunResult) -> float:
+    history = run.history
+    return float(history["lr"].iloc[0]) if "lr" in history and len(history) else float("nan")
 
 
 @dataclass(eq=False)

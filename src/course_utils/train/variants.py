@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import keras
@@ -100,7 +101,9 @@ def run_variants(
     progress : bool, default True
         A bar over the variants and one per run.
     **fit_kwargs
-        Common :func:`~course_utils.train.fit` options.
+        Common :func:`~course_utils.train.fit` options. A common ``tensorboard``
+        folder gets one subfolder per variant (``<folder>/<name>``), so that
+        TensorBoard shows each run as its own line.
 
     Returns
     -------
@@ -129,6 +132,8 @@ def run_variants(
         builder = _resolve_build(spec.pop("build", build), data)
         options = {"epochs": epochs, "batch_size": batch_size, "seed": seed, **fit_kwargs,
                    **spec}
+        if "tensorboard" not in spec and fit_kwargs.get("tensorboard") is not None:
+            options["tensorboard"] = Path(fit_kwargs["tensorboard"]) / name
         set_seed(options["seed"])
         model = builder(**model_kwargs)
         results[name] = fit(model, data, name=name, progress=progress, **options)
