@@ -362,7 +362,8 @@ def test_an_expected_group_without_examples_keeps_a_row_of_nan():
     with pytest.warns(UserWarning, match=r"^Group 'c' has no examples in 'groups'"):
         table = fairness.group_metrics(Y, PRED, GROUPS, categories=["a", "b", "c"])
     assert list(table.columns) == ["group", "n", "base_rate", "selection_rate", "accuracy",
-                                   "tpr", "fpr", "tnr", "fnr"]
+                                   "tpr", "fpr", "tnr", "fnr", "accuracy_low", "accuracy_high",
+                                   "tpr_low", "tpr_high", "fpr_low", "fpr_high"]
     last = table.iloc[-1]
     assert last["group"] == "c" and last["n"] == 0
     assert all(isinstance(last[c], float) and np.isnan(last[c]) for c in table.columns[2:])
@@ -464,3 +465,18 @@ def test_missing_group_values_are_refused_and_a_lone_group_has_no_gaps():
     lone = fairness.fairness_summary(Y, PRED, ["a"] * 10, privileged="a")
     for name in fairness.FAIRNESS_METRICS:
         assert isinstance(lone[name], float) and np.isnan(lone[name]), name
+
+
+def test_group_intervals_count_each_rate_on_its_own_examples():
+    from course_utils._stats import wilson_interval
+
+    # group a: 6 examples, 4 positives (3 found), 2 negatives (1 false alarm); group b: 2.
+    y_true = [1, 1, 1, 1, 0, 0, 1, 0]
+    y_pred = [1, 1, 1, 0, 1, 0, 1, 0]
+    table = fairness.group_metrics(y_true, y_pred, ["a"] * 6 + ["b"] * 2).set_index("group")
+    a = table.loc["a"]
+    assert (a.tpr_low, a.tpr_high) == pytest.approx(wilson_interval(3, 4))
+    assert (a.fpr_low, a.fpr_high) == pytest.approx(wilson_interval(1, 2))
+    assert (a.accuracy_low, a.accuracy_high) == pytest.approx(wilson_interval(4, 6))
+    b = table.loc["b"]
+    assert b.accuracy_high - b.accuracy_low > a.accuracy_high - a.accuracy_low  # smaller: wider

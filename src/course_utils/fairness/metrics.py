@@ -47,6 +47,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._stats import wilson_interval
 from ._aif360 import GROUP, classification_metric, dataset, with_labels
 from ._groups import Groups, check_privileged, group_coder, refuse_label_as_groups
 from ._inputs import Labels, check_lengths, column, label_coder
@@ -152,13 +153,19 @@ def group_metrics(y_true, y_pred, groups, *, favorable=1, categories=None) -> pd
     pandas.DataFrame
         One row per group: ``group, n, base_rate, selection_rate, accuracy,
         tpr, fpr, tnr, fnr`` (base rate from ``y_true``, selection rate from
-        ``y_pred``).
+        ``y_pred``), then the 95% Wilson interval of the accuracy, TPR and FPR
+        (``accuracy_low``, ``accuracy_high``, ``tpr_low``, ...): each counted on
+        the group's own examples (its positives for TPR, negatives for FPR), so
+        a small group shows how little its rates say. NaN where a group has no
+        such example.
 
     Examples
     --------
     >>> table = group_metrics([1, 0, 1, 0], [1, 0, 0, 0], ["a", "a", "b", "b"])
     >>> table[["group", "n", "tpr", "fpr"]].to_dict("records")
     [{'group': 'a', 'n': 2, 'tpr': 1.0, 'fpr': 0.0}, {'group': 'b', 'n': 2, 'tpr': 0.0, 'fpr': 0.0}]
+    >>> table.loc[0, ["tpr_low", "tpr_high"]].round(3).tolist()  # 1 of 1 positive found
+    [0.207, 1.0]
     """
     prepared = _prepare(
         y_true, y_pred, groups, "group_metrics", favorable=favorable, categories=categories
@@ -172,8 +179,23 @@ def group_metrics(y_true, y_pred, groups, *, favorable=1, categories=None) -> pd
         n = prepared.groups.count(value)
         side = _side(metric, True, n)
         side.pop("roc_auc")
-        rows.append({"group": value, "n": n} | side)
+        rows.append({"group": value, "n": n} | side | _rate_intervals(side, n))
     return pd.DataFrame(rows)
+
+
+def _rate_intervals(side: dict[str, float], n: int) -> dict[str, float]:
+    """Wilson intervals of a group's accuracy, TPR and FPR, from its rates and size."""
+    base_rate = side["base_rate"]
+    positives = round(base_rate * n) if base_rate == base_rate else 0  # NaN: an empty group
+    counts = {"accuracy": (side["accuracy"], n), "tpr": (side["tpr"], positives),
+              "fpr": (side["fpr"], n - positives)}
+    out = {}
+    for name, (rate, trials) in counts.items():
+        low = high = float("nan")
+        if trials and rate == rate:  # rate == rate: not NaN
+            low, high = wilson_interval(round(rate * trials), trials, func="group_metrics")
+        out[f"{name}_low"], out[f"{name}_high"] = low, high
+    return out
 
 
 def group_confusions(

@@ -195,14 +195,17 @@ def mark_groups(
 
 
 def with_synthetic_groups(data, *, group_fraction: float = 0.3, bias: float = 0.0, seed: int = 0):
-    """The offline fairness setup in one step: synthetic groups, a mark, biased training labels.
+    """The offline fairness setup in one step: synthetic groups, a mark, biased labels.
 
     Every split gets a synthetic ``group`` attribute (:func:`synthetic_groups`,
     stratified by label), group B's images get the visible mark of
     :func:`mark_groups` in every split, and ``bias`` of group B's favorable
-    training labels become unfavorable (:func:`inject_bias`). Validation and
-    test labels stay clean, so an audit measures what the biased training
-    did to the model, against the truth.
+    training and validation labels become unfavorable (:func:`inject_bias`),
+    as when one biased process labelled all the data at hand. So reweighing
+    (which learns from the training labels) and a post-processor (fitted on
+    the validation labels) see the same bias, and are compared like for like.
+    Only the test labels stay clean: the audit measures what the bias did to
+    the model, against the truth.
 
     Parameters
     ----------
@@ -212,13 +215,15 @@ def with_synthetic_groups(data, *, group_fraction: float = 0.3, bias: float = 0.
     group_fraction : float in (0, 1), default 0.3
         Share of group B in every split.
     bias : float in [0, 1], default 0.0
-        Share of group B's favorable training labels flipped to unfavorable.
+        Share of group B's favorable training and validation labels flipped to
+        unfavorable.
     seed : int, default 0
 
     Returns
     -------
     Dataset
-        A copy with marked images, biased ``y_train``, ``attributes[split]["group"]``
+        A copy with marked images, biased ``y_train`` and ``y_val``,
+        ``attributes[split]["group"]``
         and a description that says the groups and the bias are synthetic.
 
     Examples
@@ -251,12 +256,13 @@ def with_synthetic_groups(data, *, group_fraction: float = 0.3, bias: float = 0.
         parts[f"x_{split}"] = mark_groups(x, groups)
         frame = data.attributes.get(split, pd.DataFrame(index=range(len(y))))
         attributes[split] = frame.reset_index(drop=True).assign(group=groups)
-    parts["y_train"] = inject_bias(
-        data.y_train, attributes["train"]["group"].to_numpy(), bias=bias, seed=seed
-    )
+    for offset, split in enumerate(("train", "val")):
+        parts[f"y_{split}"] = inject_bias(
+            data.split(split)[1], attributes[split]["group"].to_numpy(), bias=bias,
+            seed=seed + offset)
     note = (
         f"; SYNTHETIC groups {SYNTHETIC_GROUPS[0]!r}/{SYNTHETIC_GROUPS[1]!r} "
         f"(share of B {group_fraction:g}, B's images marked top-left), "
-        f"injected bias {bias:g} against B in the training labels"
+        f"injected bias {bias:g} against B in the training and validation labels"
     )
     return replace(data, **parts, attributes=attributes, description=data.description + note)
