@@ -448,3 +448,15 @@ def test_integer_probabilities_are_saved_as_floats(tmp_path):
     record.add_predictions("p", [0, 1], y_prob=[[1, 0], [0, 1]])
     record.save(tmp_path)
     assert (tmp_path / "demo-predictions.csv").read_text().splitlines()[1] == "p,0,0,1.0,0.0"
+
+
+def test_add_run_records_the_epochs_the_run_trained(results_tmp):
+    run = _FakeRun(np.eye(3)[[0, 1]], _fake_data(np.array([0, 1])))
+    rec = Record("02_training_callbacks", params={"epochs": 20}, dataset="digits")
+    rec.add_run(run, experiment="no_epochs")  # a result without stopped_epoch adds none
+    run.stopped_epoch = 4  # e.g. early stopping ended it before the notebook's `epochs`
+    rec.add_run(run, experiment="stopped")
+    rec.add_run(run, experiment="given", epochs_run=2)
+    entries = {e["experiment"]: e for e in rec.experiments}
+    assert "epochs_run" not in entries["no_epochs"]
+    assert entries["stopped"]["epochs_run"] == 4 and entries["given"]["epochs_run"] == 2

@@ -174,8 +174,10 @@ class Record:
                 groups: Mapping[str, Sequence] | None = None, **info: Any) -> np.ndarray:
         """Add a training run (a ``course_utils.train.RunResult``) and its test predictions.
 
-        Records the run's metrics (plus ``metrics``), ``wall_seconds`` and
-        ``params``, and the test predictions. For classification,
+        Records the run's metrics (plus ``metrics``), ``wall_seconds``,
+        ``params`` and ``epochs_run`` (the epochs it actually trained, which the
+        results page sets beside the original's; ``epochs_run=`` overrides it),
+        and the test predictions. For classification,
         ``test_accuracy`` is recomputed from the argmax of the probabilities
         recorded, so the predictions file and the metric always agree.
 
@@ -219,6 +221,9 @@ class Record:
         else:
             self.add_predictions(name, data.y_test, predicted, groups=groups, x=data.x_test)
         values.update(metrics or {})
+        epochs_run = getattr(result, "stopped_epoch", None)
+        if isinstance(epochs_run, int | np.integer) and not isinstance(epochs_run, bool):
+            info.setdefault("epochs_run", int(epochs_run))
         self.add(name, values, wall_seconds=result.wall_seconds, params=result.params, **info)
         return predicted
 
