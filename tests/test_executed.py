@@ -27,8 +27,10 @@ def test_environment_box_shows_run_facts():
     box = environment_box({"preset": "quick", "dataset": "digits", "seed": 0, "device": "CPU",
                            "wall_seconds": 75, "parameters": {"epochs": 3},
                            "versions": {"keras": "3.15.1", "pandas": "3.1"}})
-    assert "| quick | digits | 0 | CPU | 1 min 15 s | not measured |" in box
+    assert "| quick | digits | 0 | CPU | tensorflow | 1 min 15 s | not measured |" in box
     assert "`epochs=3`" in box and "keras 3.15.1" in box and "pandas" not in box
+    box = environment_box({"device": "CPU", "backend": "jax", "devices": 2})
+    assert "| CPU x 2 | jax |" in box
     box = environment_box({"preset": "quick", "peak_memory_mb": 3174.4})
     assert "| 3.1 GiB |" in box
 

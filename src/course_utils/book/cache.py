@@ -3,7 +3,7 @@
 A run's fingerprint hashes
 
 - the notebook's source (``notebooks/<name>.ipynb``),
-- the preset's name and every parameter value in force,
+- the preset's name, every parameter value in force and the Keras backend,
 - the library's source (every ``.py`` and ``.yml`` file of ``course_utils``),
 - the data folder (``data_dir``): every file's path, size and modification time.
 
@@ -76,7 +76,7 @@ def data_digest(data_dir: Any, root: Path) -> str:
 
 
 def fingerprint(name: str, preset: str, parameters: Mapping[str, Any], layout: Layout, *,
-                library: str | None = None) -> str:
+                library: str | None = None, backend: str = "tensorflow") -> str:
     """Return the fingerprint of running notebook ``name`` with these values.
 
     Parameters
@@ -89,10 +89,12 @@ def fingerprint(name: str, preset: str, parameters: Mapping[str, Any], layout: L
         Where the notebook's source is.
     library : str, optional
         A precomputed :func:`package_digest` (computed when absent).
+    backend : str, default "tensorflow"
+        The Keras backend the run uses.
     """
     digest = hashlib.sha256()
     digest.update(layout.source(name).read_bytes())
-    digest.update(json.dumps({"preset": preset, "parameters": parameters},
+    digest.update(json.dumps({"preset": preset, "parameters": parameters, "backend": backend},
                              sort_keys=True, default=str).encode())
     digest.update((library or package_digest()).encode())
     digest.update(data_digest(parameters.get("data_dir"), layout.root).encode())

@@ -13,14 +13,15 @@ True
 
 from __future__ import annotations
 
+import os
 import platform
 import sys
 from importlib import metadata
 
-__all__ = ["library_versions", "device_name", "peak_memory_mb"]
+__all__ = ["library_versions", "device_name", "backend_name", "device_count", "peak_memory_mb"]
 
-_LIBRARIES = ("course-utils", "keras", "tensorflow-cpu", "tensorflow", "numpy", "pandas",
-              "scikit-learn", "aif360", "matplotlib")
+_LIBRARIES = ("course-utils", "keras", "tensorflow-cpu", "tensorflow", "jax", "jaxlib", "numpy",
+              "pandas", "scikit-learn", "aif360", "matplotlib")
 
 
 def library_versions() -> dict[str, str]:
@@ -81,3 +82,41 @@ def device_name() -> str:
     except Exception:  # a missing or broken backend still leaves a CPU to report
         pass
     return "CPU"
+
+
+def backend_name() -> str:
+    """The Keras backend this process runs on: ``"tensorflow"``, ``"jax"`` or ``"torch"``.
+
+    Set by ``KERAS_BACKEND`` before Keras is first imported (``course-book run
+    --backend jax`` sets it for the kernel). Without Keras imported yet (a
+    notebook that trained nothing) that variable is the answer, and Keras is
+    not imported to ask.
+    """
+    if "keras" not in sys.modules:
+        return os.environ.get("KERAS_BACKEND") or "tensorflow"
+    import keras
+
+    return keras.backend.backend()
+
+
+def device_count() -> int:
+    """How many devices a training step runs on: the replicas of the global distribution.
+
+    Under TensorFlow, the ``num_replicas_in_sync`` of the strategy in force
+    (``tf.distribute.get_strategy()``, one without a MirroredStrategy); under
+    JAX, the devices of ``keras.distribution.distribution()`` (one without).
+
+    >>> device_count()
+    1
+    """
+    if "keras" not in sys.modules:
+        return 1  # nothing set a distribution without importing Keras
+    import keras
+
+    if keras.backend.backend() == "tensorflow":
+        import tensorflow as tf
+
+        return int(tf.distribute.get_strategy().num_replicas_in_sync)
+    current = keras.distribution.distribution()
+    mesh = getattr(current, "device_mesh", None)
+    return int(len(mesh.devices.flatten())) if mesh is not None else 1

@@ -12,8 +12,8 @@ Example
 -------
 >>> print(environment_box({"preset": "smoke", "dataset": "digits", "seed": 0,
 ...                        "device": "CPU", "wall_seconds": 61,
-...                        "peak_memory_mb": 1536}).splitlines()[5])
-| smoke | digits | 0 | CPU | 1 min 1 s | 1.5 GiB |
+...                        "backend": "jax", "peak_memory_mb": 1536}).splitlines()[5])
+| smoke | digits | 0 | CPU | jax | 1 min 1 s | 1.5 GiB |
 """
 
 from __future__ import annotations
@@ -27,8 +27,14 @@ from .layout import Layout
 
 __all__ = ["environment_box", "hide_default_injection", "relative_metadata", "stamp_copy"]
 
-_SHOWN_LIBRARIES = {"python", "keras", "tensorflow-cpu", "tensorflow", "numpy", "scikit-learn",
-                    "aif360", "course-utils"}
+_SHOWN_LIBRARIES = {"python", "keras", "tensorflow-cpu", "tensorflow", "jax", "numpy",
+                    "scikit-learn", "aif360", "course-utils"}
+
+
+def _device(record: Mapping[str, Any]) -> str:
+    """``CPU``, or ``GPU (...) x 2`` when a run trained on several devices."""
+    devices = record.get("devices") or 1
+    return f"{record.get('device')} x {devices}" if devices > 1 else str(record.get("device"))
 
 
 def environment_box(record: Mapping[str, Any]) -> str:
@@ -44,10 +50,11 @@ def environment_box(record: Mapping[str, Any]) -> str:
         "```{admonition} This run",
         ":class: note",
         "",
-        "| preset | dataset | seed | device | wall time | peak memory |",
-        "|---|---|---|---|---|---|",
+        "| preset | dataset | seed | device | backend | wall time | peak memory |",
+        "|---|---|---|---|---|---|---|",
         f"| {record.get('preset')} | {record.get('dataset')} | {record.get('seed')} | "
-        f"{record.get('device')} | {int(minutes)} min {seconds:.0f} s | {memory} |",
+        f"{_device(record)} | {record.get('backend', 'tensorflow')} | "
+        f"{int(minutes)} min {seconds:.0f} s | {memory} |",
         "",
         f"**Parameters:** {shown}",
         "",

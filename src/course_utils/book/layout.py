@@ -37,6 +37,8 @@ class Layout:
     root: Path
     executed_dir: Path
     results_dir: Path
+    #: ``(notebook, run id)`` for the layout of one run beside the page, else None.
+    run: tuple[str, str] | None = None
 
     @classmethod
     def default(cls, root: Path | None = None, *, executed_dir: Path | None = None,
@@ -51,6 +53,28 @@ class Layout:
                    executed_dir=Path(executed_dir or root / "book" / "_executed"),
                    results_dir=Path(results_dir or os.environ.get("COURSE_BOOK_RESULTS")
                                     or root / "results"))
+
+    def for_run(self, name: str, run_id: str) -> Layout:
+        """The layout of one run of ``name`` beside its page: everything it writes
+        (executed copy, record, predictions, log) goes to
+        ``<results>/runs/<name>/<run id>/``.
+
+        >>> Layout.default(Path("/p")).for_run("01_optimizers", "smoke+seed=1").executed_dir
+        PosixPath('/p/results/runs/01_optimizers/smoke+seed=1')
+        """
+        folder = self.runs_dir / name / run_id
+        return Layout(root=self.root, executed_dir=folder, results_dir=folder,
+                      run=(name, run_id))
+
+    @property
+    def runs_dir(self) -> Path:
+        """Where runs beside the pages live: ``<results>/runs/<notebook>/<run id>/``."""
+        return self.results_dir / "runs"
+
+    @property
+    def sweeps_dir(self) -> Path:
+        """Where each sweep's manifest lives: ``<results>/sweeps/<sweep id>.json``."""
+        return self.results_dir / "sweeps"
 
     @property
     def notebooks_dir(self) -> Path:

@@ -38,7 +38,7 @@ import numpy as np
 from .._checks import fail
 from ..paths import project_root, results_dir
 from ._files import write_json_atomic, write_text_atomic
-from .environment import device_name, library_versions, peak_memory_mb
+from .environment import backend_name, device_count, device_name, library_versions, peak_memory_mb
 from .notebooks import notebook_parameters
 
 if TYPE_CHECKING:
@@ -343,6 +343,8 @@ class Record:
             "comparisons": self.comparisons,
             "wall_seconds": round(time.perf_counter() - self._started, 3),
             "device": device_name(),
+            "backend": backend_name(),
+            "devices": device_count(),
             "peak_memory_mb": peak_memory_mb(),
             "versions": library_versions(),
             "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),

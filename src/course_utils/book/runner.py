@@ -26,6 +26,7 @@ Example
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import sys
@@ -46,10 +47,18 @@ from .layout import Layout
 from .notebooks import PRESETS, load_presets, notebook_names, notebook_parameters, resolve_names
 from .staging import fresh_staging, promote
 
-__all__ = ["KERNEL_NAME", "RunPlan", "Outcome", "plan_runs", "run_plans"]
+__all__ = ["KERNEL_NAME", "BACKENDS", "RESOURCE_KEYS", "RunPlan", "Outcome", "default_backend",
+           "run_id", "plan_runs", "run_plans"]
 
 #: The Jupyter kernel every notebook runs on (``make setup`` installs it).
 KERNEL_NAME = "lab-book"
+#: The Keras backends a run can use (``--backend``, else ``$KERAS_BACKEND``).
+BACKENDS = ("tensorflow", "jax")
+#: Keys a preset may give that are not notebook parameters but what one run of it
+#: asks of a scheduler: ``num_gpus`` (fractions allowed) for the Ray executor.
+RESOURCE_KEYS = ("num_gpus",)
+#: Characters a parameter value may have to appear as itself in a run id.
+_PLAIN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
 
 
 @dataclass(frozen=True)
@@ -62,6 +71,15 @@ class RunPlan:
     layout: Layout
     timeout: int | None = None
     fingerprint: str = ""
+    backend: str = "tensorflow"
+    run_id: str = ""
+    overrides: dict[str, Any] = field(default_factory=dict)
+    num_gpus: float = 0.0
+
+    @property
+    def label(self) -> str:
+        """``<notebook>`` for a page run, ``<notebook>/<run id>`` for a run beside it."""
+        return self.name if self.layout.run is None else f"{self.name}/{self.run_id}"
 
 
 @dataclass
@@ -75,17 +93,56 @@ class Outcome:
     failed_copy: Path | None = None
     log: Path | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    run_id: str = ""
+    label: str = ""
+
+    def __post_init__(self) -> None:
+        self.label = self.label or self.name
 
     @property
     def ok(self) -> bool:
         return self.status != "failed"
 
 
+def default_backend() -> str:
+    """``$KERAS_BACKEND`` when set, else ``"tensorflow"``."""
+    return os.environ.get("KERAS_BACKEND") or "tensorflow"
+
+
+def run_id(preset: str, overrides: Mapping[str, Any], backend: str = "tensorflow") -> str:
+    """The stable id of a run: its preset, then each override as ``+name=value``.
+
+    Values made of letters, digits and ``._-`` appear as themselves (sorted by
+    name); any other value (a list, a quoted string) makes the id
+    ``<preset>+<hash>`` of all the overrides instead. A backend other than
+    TensorFlow is part of the id.
+
+    >>> run_id("smoke", {"seed": 3, "bias": 0.5})
+    'smoke+bias=0.5+seed=3'
+    >>> run_id("quick", {})
+    'quick'
+    >>> run_id("smoke", {"seed": 1}, "jax")
+    'smoke+backend=jax+seed=1'
+    >>> run_id("smoke", {"optimizers": ["sgd", "adam"]})
+    'smoke+5e047bcb40'
+    """
+    values = dict(overrides)
+    if backend != "tensorflow":
+        values["backend"] = backend
+    parts = [f"{k}={json.dumps(v) if isinstance(v, bool) or v is None else v}"
+             for k, v in sorted(values.items())]
+    if all(set(part.split("=", 1)[1]) <= _PLAIN and part[-1] != "=" for part in parts) \
+            and sum(map(len, parts)) <= 80:
+        return "+".join([preset, *parts])
+    digest = hashlib.sha256(json.dumps(values, sort_keys=True, default=str).encode())
+    return f"{preset}+{digest.hexdigest()[:10]}"
+
+
 def _check_overrides(name: str, defaults: Mapping[str, Any], preset: str,
                      preset_values: Mapping[str, Any], overrides: Mapping[str, Any],
                      layout: Layout) -> None:
     known = list(defaults)
-    unknown = sorted(set(preset_values) - set(defaults))
+    unknown = sorted(set(preset_values) - set(defaults) - set(RESOURCE_KEYS))
     if unknown:
         raise ParameterError(
             f"notebooks/{layout.presets_file.name} gives notebook {name!r} the parameter(s) "
@@ -100,7 +157,8 @@ def _check_overrides(name: str, defaults: Mapping[str, Any], preset: str,
 
 def plan_runs(names: Sequence[str] | None = None, *, preset: str = "quick",
               overrides: Mapping[str, Any] | None = None, timeout: int | None = None,
-              layout: Layout | None = None) -> list[RunPlan]:
+              layout: Layout | None = None, backend: str | None = None,
+              beside: bool = False) -> list[RunPlan]:
     """Resolve and check everything before any notebook runs.
 
     Parameters
@@ -115,6 +173,13 @@ def plan_runs(names: Sequence[str] | None = None, *, preset: str = "quick",
         Per-cell execution timeout in seconds.
     layout : Layout, optional
         Default: the project found from the working directory.
+    backend : {"tensorflow", "jax"}, optional
+        The Keras backend the kernel runs on (``$KERAS_BACKEND`` is set for it);
+        default :func:`default_backend`.
+    beside : bool, default False
+        Run beside the page: the executed copy and the results go to the run's
+        own folder ``results/runs/<notebook>/<run id>/`` (:func:`run_id`), so
+        the run the book publishes is never overwritten. False: the page run.
 
     Raises
     ------
@@ -123,6 +188,7 @@ def plan_runs(names: Sequence[str] | None = None, *, preset: str = "quick",
     """
     layout = layout or Layout.default()
     check_choice(preset, "preset", "plan_runs", PRESETS)
+    backend = check_choice(backend or default_backend(), "backend", "plan_runs", BACKENDS)
     known = notebook_names(layout)
     selected = resolve_names(names, known) if names else known
     presets = load_presets(layout)
@@ -133,12 +199,18 @@ def plan_runs(names: Sequence[str] | None = None, *, preset: str = "quick",
         defaults = notebook_parameters(layout.source(name))
         preset_values = dict((presets.get(name) or {}).get(preset) or {})
         _check_overrides(name, defaults, preset, preset_values, overrides, layout)
+        resources = {k: preset_values.pop(k) for k in RESOURCE_KEYS if k in preset_values}
         parameters = {**preset_values, **overrides}
         if "preset" in defaults:
             parameters["preset"] = preset
-        stamp = fingerprint(name, preset, {**defaults, **parameters}, layout, library=library)
-        plans.append(RunPlan(name=name, preset=preset, parameters=parameters, layout=layout,
-                             timeout=timeout, fingerprint=stamp))
+        stamp = fingerprint(name, preset, {**defaults, **parameters}, layout, library=library,
+                            backend=backend)
+        identity = run_id(preset, overrides, backend)
+        plans.append(RunPlan(
+            name=name, preset=preset, parameters=parameters,
+            layout=layout.for_run(name, identity) if beside else layout, timeout=timeout,
+            fingerprint=stamp, backend=backend, run_id=identity, overrides=dict(overrides),
+            num_gpus=float(resources.get("num_gpus", 0))))
     return plans
 
 
@@ -158,6 +230,7 @@ def _execute(plan: RunPlan, progress: bool) -> Outcome:
     staged = fresh_staging(layout, plan.name)
     saved_env = dict(os.environ)
     os.environ["COURSE_BOOK_RESULTS"] = str(staged)  # the kernel inherits it
+    os.environ["KERAS_BACKEND"] = plan.backend  # read when the kernel first imports Keras
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's C++ start-up chatter
     if os.environ.get("MPLBACKEND", "").lower() == "agg":
         del os.environ["MPLBACKEND"]  # kernels draw inline, so figures reach the page
@@ -168,6 +241,7 @@ def _execute(plan: RunPlan, progress: bool) -> Outcome:
         os.environ.clear()
         os.environ.update(saved_env)
     outcome.log = layout.log(plan.name)
+    outcome.run_id, outcome.label = plan.run_id, plan.label
     return outcome
 
 
@@ -237,6 +311,8 @@ def _execute_in_env(plan: RunPlan, progress: bool, staged: Path) -> Outcome:
                        "it must call record.save()", _keep_failed(plan, tmp))
     record = json.loads(record_path.read_text(encoding="utf-8"))
     record["fingerprint"] = plan.fingerprint
+    record["run_id"] = plan.run_id
+    record["overrides"] = plan.overrides
     write_json_atomic(record_path, record)
     nb = nbformat.read(tmp, as_version=4)
     stamp_copy(nb, record, layout=layout, name=plan.name, preset=plan.preset,
@@ -247,24 +323,25 @@ def _execute_in_env(plan: RunPlan, progress: bool, staged: Path) -> Outcome:
     return Outcome(plan.name, "ran", time.time() - started)
 
 
-def _execute_all(todo: list[RunPlan], jobs: int, progress: bool) -> dict[str, Outcome]:
+def _execute_all(todo: list[RunPlan], jobs: int, progress: bool) -> list[Outcome]:
+    """Execute the plans (``jobs`` at a time); return their outcomes in the plans' order."""
     from tqdm import tqdm  # plain text bars: no ipywidgets needed in notebooks
 
-    outcomes: dict[str, Outcome] = {}
+    outcomes: list[Outcome | None] = [None] * len(todo)
     bar = tqdm(total=len(todo), desc="notebooks", unit="nb", disable=not progress or not todo,
                position=0)
     if jobs <= 1 or len(todo) <= 1:
-        for plan in todo:
-            bar.set_postfix_str(plan.name)
-            outcomes[plan.name] = _execute(plan, progress)
+        for index, plan in enumerate(todo):
+            bar.set_postfix_str(plan.label)
+            outcomes[index] = _execute(plan, progress)
             bar.update()
     else:
         with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
-            futures = {pool.submit(_execute, plan, False): plan for plan in todo}
+            futures = {pool.submit(_execute, plan, False): i for i, plan in enumerate(todo)}
             for future in as_completed(futures):
                 outcome = future.result()
-                outcomes[outcome.name] = outcome
-                bar.set_postfix_str(outcome.name)
+                outcomes[futures[future]] = outcome
+                bar.set_postfix_str(outcome.label)
                 bar.update()
     bar.close()
     return outcomes
@@ -288,13 +365,12 @@ def run_plans(plans: Iterable[RunPlan], *, jobs: int = 1, force: bool = False,
         Receives one line per skipped notebook.
     """
     plans = list(plans)
-    outcomes: dict[str, Outcome] = {}
-    todo = []
-    for plan in plans:
-        if not force and is_cached(plan.name, plan.fingerprint, plan.layout):
-            outcomes[plan.name] = Outcome(plan.name, "cached")
-            echo(f"{plan.name}: unchanged since its last good run, skipped (--force re-runs)")
-        else:
-            todo.append(plan)
-    outcomes.update(_execute_all(todo, jobs, progress))
-    return [outcomes[plan.name] for plan in plans]
+    cached = [not force and is_cached(plan.name, plan.fingerprint, plan.layout)
+              for plan in plans]
+    for plan, skip in zip(plans, cached, strict=True):
+        if skip:
+            echo(f"{plan.label}: unchanged since its last good run, skipped (--force re-runs)")
+    ran = iter(_execute_all([p for p, skip in zip(plans, cached, strict=True) if not skip],
+                            jobs, progress))
+    return [Outcome(plan.name, "cached", run_id=plan.run_id, label=plan.label) if skip
+            else next(ran) for plan, skip in zip(plans, cached, strict=True)]
