@@ -1,9 +1,11 @@
-"""Plain statistics that more than one layer needs: the Wilson interval of a proportion.
+"""Plain statistics that more than one layer needs: the Wilson interval of a proportion
+and the t interval of a mean over runs.
 
 Part of the base layer: it imports nothing from ``course_utils`` but the other base
 modules, so that both :mod:`course_utils.evaluate` (accuracy intervals in the
 notebooks) and :mod:`course_utils.book` (our intervals on the results page) use
-this one formula. Only the standard library is needed, so importing it stays quick.
+this one formula. Importing it stays quick: only the standard library at import time
+(SciPy's t quantile is imported when :func:`mean_interval` is called).
 
 Example
 -------
@@ -15,11 +17,12 @@ Example
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from statistics import NormalDist
 
 from ._checks import check_int, check_number, fail, is_number
 
-__all__ = ["wilson_interval"]
+__all__ = ["wilson_interval", "mean_interval"]
 
 
 def wilson_interval(successes: float, n: int, *, confidence: float = 0.95,
@@ -72,3 +75,43 @@ def wilson_interval(successes: float, n: int, *, confidence: float = 0.95,
     low = 0.0 if successes == 0 else max(0.0, center - half)
     high = 1.0 if successes == n else min(1.0, center + half)
     return low, high
+
+
+def mean_interval(values: Sequence[float], *, confidence: float = 0.95
+                  ) -> tuple[float, float, float]:
+    """Mean of ``values`` and its Student-t interval: ``mean -+ t * sd / sqrt(n)``.
+
+    The interval of a mean over a few independent runs (seeds), where the
+    spread between runs is all we know of the noise. With one value the
+    interval is that value (nothing to estimate a spread from).
+
+    Parameters
+    ----------
+    values : sequence of float
+        One number per run, at least one.
+    confidence : float, default 0.95
+
+    Returns
+    -------
+    mean, low, high : float
+
+    Examples
+    --------
+    >>> [round(v, 4) for v in mean_interval([0.80, 0.82, 0.84])]
+    [0.82, 0.7703, 0.8697]
+    >>> mean_interval([0.5])
+    (0.5, 0.5, 0.5)
+    """
+    from scipy import stats
+
+    values = [float(v) for v in values]
+    if not values or not all(is_number(v) for v in values):
+        raise fail("values", "mean_interval", "a non-empty sequence of numbers", values)
+    check_number(confidence, "confidence", "mean_interval", minimum=0, maximum=1)
+    n = len(values)
+    mean = sum(values) / n
+    if n == 1:
+        return mean, mean, mean
+    sd = math.sqrt(sum((v - mean) ** 2 for v in values) / (n - 1))
+    half = float(stats.t.ppf(0.5 + confidence / 2, n - 1)) * sd / math.sqrt(n)
+    return mean, mean - half, mean + half

@@ -2,7 +2,8 @@
 
 The source tree is never built in place. A staging folder receives the book's
 configuration and pages, the executed copies under the names ``_toc.yml``
-uses (``notebooks/<name>.ipynb``) and the generated results page; jupyter-book
+uses (``notebooks/<name>.ipynb``), the generated results page and one page per
+sweep (listed in the staged ``_toc.yml`` after the results page); jupyter-book
 then builds it with execution off and warnings as errors. Publishing is
 refused when an executed copy is missing or holds an error (before the
 build), and when the built site names a machine path (after it: the site is
@@ -24,6 +25,7 @@ from pathlib import Path
 from .layout import Layout
 from .publishing import BookError, check_executed, refuse_machine_paths
 from .results_page import write_results_page
+from .sweep_pages import add_to_toc, write_sweep_pages
 
 __all__ = ["BookError", "check_executed", "stage_book", "build_book"]
 
@@ -45,11 +47,12 @@ def stage_book(layout: Layout, stage: Path) -> Path:
     for name in _COPIED:
         shutil.copy2(layout.root / name, stage / name)
     shutil.copytree(layout.root / "book", stage / "book",
-                    ignore=shutil.ignore_patterns("_executed", "results.md", "_build"))
+                    ignore=shutil.ignore_patterns("_executed", "results.md", "_build", "sweeps"))
     (stage / "notebooks").mkdir()
     for path in executed:
         shutil.copy2(path, stage / "notebooks" / path.name)
     write_results_page(layout.results_dir, stage / "book")
+    add_to_toc(stage / "_toc.yml", write_sweep_pages(layout.results_dir, stage / "book"))
     return stage
 
 

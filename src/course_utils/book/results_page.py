@@ -7,7 +7,9 @@ the original's figure, whether both ran on the same dataset (one canonical name
 per dataset), whether the original figure lies inside our interval
 ("reproduced?") and, where it does not, why (read from the record's
 parameters); then the paired comparisons and the validation choices the
-notebook recorded. ``results_overview.png`` shows every variant's test
+notebook recorded, and, where runs beside the page differ from it only in the
+seed (a seed sweep), the mean and 95% interval across seeds beside the
+original's figure (:mod:`.runs`). ``results_overview.png`` shows every variant's test
 accuracy with its interval, one panel per topic.
 
 Example
@@ -28,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._results_rows import comparison_rows, experiment_rows, interval_of
 from .originals import canonical_dataset, course_citations, dataset_label, load_originals
+from .runs import group_label, load_runs, seed_groups, spread_rows
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -233,6 +236,23 @@ def _introduction(records: Mapping[str, Mapping[str, Any]],
     return lines
 
 
+def _spread_lines(notebook: str, records: list[Mapping[str, Any]],
+                  originals: Mapping[str, Any]) -> list[str]:
+    """The across-seeds tables of a notebook's seed groups (page run and runs beside it)."""
+    import pandas as pd
+
+    reference = originals.get("notebooks", {}).get(notebook, {}).get("experiments") or {}
+    lines = []
+    for group in seed_groups(records):
+        rows = spread_rows(group, reference)
+        if rows:
+            lines += [f"Across seeds ({group_label(group)}): the mean over the seeds and the "
+                      "95% t interval of that mean, the noise that initial weights, batch "
+                      "order and split alone make:", "",
+                      pd.DataFrame(rows).to_markdown(index=False, disable_numparse=True), ""]
+    return lines
+
+
 def write_results_page(results_folder: Path, book_folder: Path) -> Path:
     """Write ``results.md`` (and its figure) into ``book_folder``; return its path."""
     records = load_records(results_folder)
@@ -243,7 +263,7 @@ def write_results_page(results_folder: Path, book_folder: Path) -> Path:
         lines += [f"![Test accuracy of every variant with its 95% interval, one panel per "
                   f"topic]({_FIGURE})", ""]
     if not records:
-        lines += ["No results records were found for this build.", ""]
+        lines += ["No page run's record was found for this build.", ""]
     comparisons = comparison_tables(records, originals)
     for notebook, record in sorted(records.items()):
         title = _title(notebook, originals)
@@ -256,6 +276,16 @@ def write_results_page(results_folder: Path, book_folder: Path) -> Path:
         choices = _choice_lines(record, predictions.get(notebook))
         if choices:
             lines += ["Chosen on validation, reported on test:", "", *choices, ""]
+        lines += _spread_lines(notebook, [record, *load_runs(results_folder, notebook)],
+                               originals)
+    runs_only = sorted(p.name for p in (Path(results_folder) / "runs").glob("*")
+                       if p.is_dir() and p.name not in records)
+    for notebook in runs_only:
+        spread = _spread_lines(notebook, load_runs(results_folder, notebook), originals)
+        if spread:
+            lines += [f"## {_title(notebook, originals)}", "",
+                      "This build has no page run of this notebook, only runs beside it.", "",
+                      *spread]
     path = Path(book_folder) / "results.md"
     path.write_text("\n".join(lines), encoding="utf-8")
     return path

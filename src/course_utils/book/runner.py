@@ -348,7 +348,9 @@ def _execute_all(todo: list[RunPlan], jobs: int, progress: bool) -> list[Outcome
 
 
 def run_plans(plans: Iterable[RunPlan], *, jobs: int = 1, force: bool = False,
-              progress: bool = True, echo: Callable[[str], Any] = print) -> list[Outcome]:
+              progress: bool = True, echo: Callable[[str], Any] = print,
+              execute: Callable[[list[RunPlan]], list[Outcome]] | None = None
+              ) -> list[Outcome]:
     """Execute the plans (cached ones skipped unless ``force``); return one outcome each.
 
     Parameters
@@ -363,6 +365,10 @@ def run_plans(plans: Iterable[RunPlan], *, jobs: int = 1, force: bool = False,
         Show progress bars (per notebook, and papermill's per cell when ``jobs=1``).
     echo : callable, default print
         Receives one line per skipped notebook.
+    execute : callable, optional
+        Runs the plans that are not cached and returns their outcomes in order;
+        default: ``jobs`` local worker processes. The Ray executor
+        (:func:`~.ray_executor.run_on_ray`) is one.
     """
     plans = list(plans)
     cached = [not force and is_cached(plan.name, plan.fingerprint, plan.layout)
@@ -370,7 +376,7 @@ def run_plans(plans: Iterable[RunPlan], *, jobs: int = 1, force: bool = False,
     for plan, skip in zip(plans, cached, strict=True):
         if skip:
             echo(f"{plan.label}: unchanged since its last good run, skipped (--force re-runs)")
-    ran = iter(_execute_all([p for p, skip in zip(plans, cached, strict=True) if not skip],
-                            jobs, progress))
+    todo = [p for p, skip in zip(plans, cached, strict=True) if not skip]
+    ran = iter(execute(todo) if execute is not None else _execute_all(todo, jobs, progress))
     return [Outcome(plan.name, "cached", run_id=plan.run_id, label=plan.label) if skip
             else next(ran) for plan, skip in zip(plans, cached, strict=True)]
