@@ -110,6 +110,8 @@ test: setup
 bench: setup
 	$(PY) benchmarks/bench_input_pipeline.py
 	$(PY) benchmarks/bench_train_step.py
+	$(PY) benchmarks/bench_backends.py
+	$(PY) benchmarks/bench_sweep.py
 	$(PY) benchmarks/bench_book.py
 
 lint: setup

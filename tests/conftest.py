@@ -45,14 +45,25 @@ def smoke_run(tmp_path_factory):
     return layout, {o.name: o for o in outcomes}
 
 
+#: The seed sweep the smoke book holds beside its pages (the command a reader runs).
+SMOKE_SWEEP = ["sweep", "01_optimizers", "--preset", "smoke", "-p", "seed", "0,1,2"]
+
+
 @pytest.fixture(scope="session")
 def smoke_book(smoke_run, tmp_path_factory):
-    """The HTML book built from the smoke run; returns (layout, index.html path)."""
+    """The HTML book built from the smoke run and a seed sweep of 01 beside it
+    (:data:`SMOKE_SWEEP`); returns (layout, index.html path)."""
+    from course_utils.book import cli
     from course_utils.book.build import build_book
 
     layout, outcomes = smoke_run
     failed = {name: o.error for name, o in outcomes.items() if not o.ok}
     if failed:
         pytest.fail(f"smoke runs failed, no book to build: {failed}")
+    code = cli.main(["--root", str(layout.root), *SMOKE_SWEEP, "--jobs", "2", "--no-progress",
+                     "--results-dir", str(layout.results_dir),
+                     "--executed-dir", str(layout.executed_dir)])
+    if code != 0:
+        pytest.fail(f"the smoke book's seed sweep failed (exit {code})")
     out = tmp_path_factory.mktemp("book")
     return layout, build_book(layout, output_dir=out)

@@ -73,6 +73,22 @@ def test_results_page_has_a_table_per_topic(smoke_book):
     assert "different dataset" in text and "(digits)" in text
 
 
+def test_a_seed_sweep_shows_its_spread_on_the_results_page_and_its_own_page(smoke_book):
+    layout, index = smoke_book
+    html = index.parent
+    results = (html / "book" / "results.html").read_text()
+    section = results[results.index("01. "):results.index("02. ")]
+    assert "Across seeds (preset smoke, seeds 0, 1, 2)" in section
+    assert "95% interval across seeds" in section
+    (page,) = sorted((html / "book" / "sweeps").glob("01_optimizers-smoke-seed-*.html"))
+    text = page.read_text()
+    assert "Sweep: 01_optimizers (smoke)" in text and text.count("smoke+seed=") >= 3
+    (figure,) = re.findall(r'<img[^>]+src="([^"]+\.png)"', text)
+    assert (page.parent / figure).resolve().is_file()
+    records = sorted((layout.runs_dir / "01_optimizers").glob("*/01_optimizers.json"))
+    assert [p.parent.name for p in records] == [f"smoke+seed={s}" for s in (0, 1, 2)]
+
+
 def test_no_machine_path_in_the_html(smoke_book):
     _, index = smoke_book
     for page in _pages(index.parent):

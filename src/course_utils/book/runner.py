@@ -44,7 +44,14 @@ from ._files import write_json_atomic
 from .cache import fingerprint, is_cached, package_digest
 from .executed import relative_metadata, stamp_copy
 from .layout import Layout
-from .notebooks import PRESETS, load_presets, notebook_names, notebook_parameters, resolve_names
+from .notebooks import (
+    PRESETS,
+    load_presets,
+    notebook_names,
+    notebook_parameters,
+    parse_value,
+    resolve_names,
+)
 from .staging import fresh_staging, promote
 
 __all__ = ["KERNEL_NAME", "BACKENDS", "RESOURCE_KEYS", "RunPlan", "Outcome", "default_backend",
@@ -112,9 +119,10 @@ def default_backend() -> str:
 def run_id(preset: str, overrides: Mapping[str, Any], backend: str = "tensorflow") -> str:
     """The stable id of a run: its preset, then each override as ``+name=value``.
 
-    Values made of letters, digits and ``._-`` appear as themselves (sorted by
-    name); any other value (a list, a quoted string) makes the id
-    ``<preset>+<hash>`` of all the overrides instead. A backend other than
+    Values made of letters, digits and ``._-`` that read back as themselves
+    (``-p`` parses values as YAML) appear as themselves, sorted by name; any
+    other value (a list, the string ``"1"``) makes the id ``<preset>+<hash>``
+    of all the overrides instead, so two different runs never share an id. A backend other than
     TensorFlow is part of the id.
 
     >>> run_id("smoke", {"seed": 3, "bias": 0.5})
@@ -129,11 +137,13 @@ def run_id(preset: str, overrides: Mapping[str, Any], backend: str = "tensorflow
     values = dict(overrides)
     if backend != "tensorflow":
         values["backend"] = backend
-    parts = [f"{k}={json.dumps(v) if isinstance(v, bool) or v is None else v}"
-             for k, v in sorted(values.items())]
-    if all(set(part.split("=", 1)[1]) <= _PLAIN and part[-1] != "=" for part in parts) \
-            and sum(map(len, parts)) <= 80:
-        return "+".join([preset, *parts])
+    shown = {k: json.dumps(v) if isinstance(v, bool) or v is None else str(v)
+             for k, v in sorted(values.items())}
+    # readable only where the text reads back (as YAML, like -p) as the very value
+    if all(text and set(text) <= _PLAIN and parse_value(text) == values[k]
+           and type(parse_value(text)) is type(values[k]) for k, text in shown.items()) \
+            and sum(map(len, shown.values())) <= 80:
+        return "+".join([preset, *(f"{k}={text}" for k, text in shown.items())])
     digest = hashlib.sha256(json.dumps(values, sort_keys=True, default=str).encode())
     return f"{preset}+{digest.hexdigest()[:10]}"
 
