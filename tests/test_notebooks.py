@@ -13,6 +13,7 @@ import pytest
 
 from course_utils.book.layout import Layout
 from course_utils.book.notebooks import load_presets, notebook_names, notebook_parameters
+from course_utils.book.runner import RESOURCE_KEYS
 from course_utils.paths import project_root
 
 ROOT = project_root(__file__)
@@ -55,7 +56,8 @@ def test_presets_exist_and_name_real_parameters(name):
     presets = load_presets(LAYOUT)[name]
     params = notebook_parameters(LAYOUT.source(name))
     for preset in ("smoke", "quick", "full"):
-        assert set(presets[preset] or {}) <= set(params)
+        assert set(presets[preset] or {}) <= set(params) | set(RESOURCE_KEYS)
+    assert (presets["full"] or {}).get("num_gpus") == 1, "full asks Ray for a GPU"
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -172,3 +172,14 @@ def test_plan_sweep_puts_every_run_beside_the_page(project):
     assert [p.layout.run for p in sweep.plans] == [("good", "smoke+seed=0"),
                                                    ("good", "smoke+seed=1")]
     assert all(p.layout.results_dir.parent.parent == project.runs_dir for p in sweep.plans)
+
+
+def test_a_presets_num_gpus_is_a_request_not_a_parameter(tmp_path, monkeypatch):
+    freeze_library(monkeypatch, tmp_path / "library")
+    layout = make_project(tmp_path / "p", {"good": GOOD}, presets={
+        "good": "  smoke: {}\n  quick: {}\n  full: {num_gpus: 0.5, epochs: 3}\n"})
+    (plan,) = plan_runs(["good"], preset="full", layout=layout)
+    assert plan.num_gpus == 0.5 and "num_gpus" not in plan.parameters
+    assert plan.parameters["epochs"] == 3
+    (plan,) = plan_runs(["good"], preset="smoke", layout=layout)
+    assert plan.num_gpus == 0

@@ -242,6 +242,10 @@ def _execute(plan: RunPlan, progress: bool) -> Outcome:
     os.environ["COURSE_BOOK_RESULTS"] = str(staged)  # the kernel inherits it
     os.environ["KERAS_BACKEND"] = plan.backend  # read when the kernel first imports Keras
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's C++ start-up chatter
+    # On a GPU, take memory as needed rather than all of it, so that runs can share one
+    # (--jobs 2, Ray's fractional num_gpus); no effect on a CPU.
+    os.environ.setdefault("TF_FORCE_GPU_ALLOW_GROWTH", "true")
+    os.environ.setdefault("XLA_PYTHON_CLIENT_PREALLOCATE", "false")
     if os.environ.get("MPLBACKEND", "").lower() == "agg":
         del os.environ["MPLBACKEND"]  # kernels draw inline, so figures reach the page
     try:
