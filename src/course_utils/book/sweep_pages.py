@@ -6,8 +6,9 @@ under ``results/sweeps/`` (:mod:`.sweeps`) and lists the pages in the staged
 and swept parameter: one line per experiment through the mean over the runs
 at each value (the other swept parameters, seeds among them, vary within it),
 with the 95% t interval of that mean as a band where two or more runs share
-the value; against the seed, the runs as points around their mean and its band. Its table lists every run with its swept values and each
-experiment's headline metric.
+the value; against the seed, the runs as points around their mean and its
+band. Its table lists every run with its swept values and each experiment's
+headline metric.
 
 Example
 -------

@@ -11,8 +11,9 @@ Example
 -------
 >>> parse_values("0,1,2"), parse_values("sgd, adam"), parse_values("[1, 5], [25]")
 ([0, 1, 2], ['sgd', 'adam'], [[1, 5], [25]])
->>> expand({"seed": [0, 1], "bias": [0.0, 0.5]})
-[{'seed': 0, 'bias': 0.0}, {'seed': 0, 'bias': 0.5}, {'seed': 1, 'bias': 0.0}, {'seed': 1, 'bias': 0.5}]
+>>> expand({"seed": [0, 1], "bias": [0.0, 0.5]})  # doctest: +NORMALIZE_WHITESPACE
+[{'seed': 0, 'bias': 0.0}, {'seed': 0, 'bias': 0.5},
+ {'seed': 1, 'bias': 0.0}, {'seed': 1, 'bias': 0.5}]
 """
 
 from __future__ import annotations
