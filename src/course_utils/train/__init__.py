@@ -7,12 +7,13 @@ stopping, the restored best) model, and each split's predictions computed once.
 It takes Keras' own callbacks (``callbacks=[keras.callbacks.EarlyStopping(...)]``)
 or builds them from shortcuts (``early_stopping=True``). :func:`run_variants`
 repeats that for a dict of variants, each from a fresh model and the same seed,
-and returns a :class:`Comparison`.
+and returns a :class:`Comparison`. :func:`use_distribution` trains every model
+built after it on several devices (``"data_parallel"``).
 
 Modules: :mod:`.optimizers` (seeds, optimizers by name), :mod:`.callbacks`,
 :mod:`.fitting` (:func:`fit`), :mod:`.result` (:class:`RunResult`),
 :mod:`.variants` (:func:`run_variants`), :mod:`.history` (checkpoints and
-histories after a run).
+histories after a run), :mod:`.distribution` (:func:`use_distribution`).
 
 Examples
 --------
@@ -24,6 +25,7 @@ Examples
 ['test_accuracy', 'test_loss']
 """
 
+from .distribution import DISTRIBUTIONS, replica_count, use_distribution
 from .fitting import fit
 from .history import (
     after_best_epoch,
@@ -52,4 +54,7 @@ __all__ = [
     "lr_cuts",
     "after_best_epoch",
     "OPTIMIZERS",
+    "use_distribution",
+    "replica_count",
+    "DISTRIBUTIONS",
 ]

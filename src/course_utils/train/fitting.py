@@ -11,7 +11,7 @@ import importlib.util
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ import pandas as pd
 
 from .._checks import check_bool, check_choice, check_int, check_number, fail
 from .callbacks import CallbackStack, callback_options, check_callbacks
+from .distribution import replica_count, undistributed, whole_batches
 from .optimizers import get_optimizer, set_seed
 from .result import SPLITS, RunResult
 
@@ -155,13 +156,42 @@ def _metric(name: Any, one_hot: bool) -> Any:
 #: per-step overhead, not the arithmetic, dominates a CPU epoch; 32 steps per
 #: call gives the same weights and metrics in about half the time
 #: (``benchmarks/bench_train_step.py``). Epoch-level callbacks are unaffected.
+#: Under a TensorFlow distribution strategy it is 1: Keras' multi-step loop
+#: fails there on a ragged last batch.
 STEPS_PER_EXECUTION = 32
+
+
+def _steps_per_execution() -> int:
+    if replica_count() > 1 and keras.backend.backend() == "tensorflow":
+        return 1
+    return STEPS_PER_EXECUTION
+
+
+class _Validation(keras.callbacks.Callback):
+    """Adds ``val_<metric>`` to each epoch's logs, with any JAX distribution lifted.
+
+    Under a JAX distribution Keras' own validation would split the validation
+    batches between the devices and fail on a ragged last batch; this callback
+    runs first, so the early stopping, checkpoint and history that follow read
+    the same values Keras' validation would give.
+    """
+
+    def __init__(self, x: np.ndarray, y: np.ndarray, batch_size: int) -> None:
+        super().__init__()
+        self.x, self.y, self.batch_size = x, y, batch_size
+
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        with undistributed():
+            scores = self.model.evaluate(self.x, self.y, batch_size=self.batch_size,
+                                         verbose=0, return_dict=True)
+        if logs is not None:
+            logs.update({f"val_{k}": float(v) for k, v in scores.items()})
 
 
 def _compile(model: keras.Model, plan: _Plan, optimizer: Any, learning_rate: Any) -> None:
     loss_class, takes_logits, _ = _LOSSES[plan.loss]
     model.compile(
-        steps_per_execution=STEPS_PER_EXECUTION,
+        steps_per_execution=_steps_per_execution(),
         optimizer=get_optimizer(optimizer, learning_rate=learning_rate),
         loss=loss_class(from_logits=plan.from_logits) if takes_logits else loss_class(),
         metrics=[_metric(m, plan.one_hot) for m in plan.metrics],
@@ -170,19 +200,31 @@ def _compile(model: keras.Model, plan: _Plan, optimizer: Any, learning_rate: Any
 
 def _train(model: keras.Model, data: Any, plan: _Plan, callbacks: list,
            augment: Callable | None, sample_weight: np.ndarray | None) -> tuple[Any, float]:
-    """Run ``model.fit``; return Keras' History and the seconds it took."""
+    """Run ``model.fit``; return Keras' History and the seconds it took.
+
+    The global batch is ``plan.batch_size`` per replica times the replicas.
+    """
     validation = ((data.x_val, plan.labels(data.y_val, data.num_classes))
                   if len(data.y_val) else None)
+    batch_size = plan.batch_size * replica_count()
+    multiple = whole_batches()
+    if multiple > 1:  # JAX splits each batch evenly between the devices
+        keep = len(data.y_train) - len(data.y_train) % multiple
+        data = replace(data, x_train=data.x_train[:keep], y_train=data.y_train[:keep])
+        sample_weight = None if sample_weight is None else sample_weight[:keep]
+        if validation is not None:
+            callbacks = [_Validation(*validation, batch_size), *callbacks]
+            validation = None
     start = time.perf_counter()
     if augment is not None:
-        train = data.tf_dataset("train", batch_size=plan.batch_size, seed=plan.seed,
+        train = data.tf_dataset("train", batch_size=batch_size, seed=plan.seed,
                                 augment=augment, one_hot=plan.one_hot)
         keras_history = model.fit(train, epochs=plan.epochs, validation_data=validation,
                                   shuffle=False, callbacks=callbacks, verbose=plan.verbose)
     else:
         keras_history = model.fit(
             data.x_train, plan.labels(data.y_train, data.num_classes),
-            batch_size=plan.batch_size, epochs=plan.epochs, validation_data=validation,
+            batch_size=batch_size, epochs=plan.epochs, validation_data=validation,
             sample_weight=sample_weight, shuffle=True, callbacks=callbacks,
             verbose=plan.verbose,
         )
@@ -208,11 +250,13 @@ def _best_epoch(history: pd.DataFrame, stopper: keras.callbacks.EarlyStopping | 
 def _score(model: keras.Model, data: Any, plan: _Plan) -> dict[str, float]:
     """Keras' evaluation of every non-empty split: ``<split>_loss``, ``<split>_<metric>``."""
     scores: dict[str, float] = {}
+    batch_size = plan.batch_size * replica_count()
     for split in SPLITS:
         x, y = data.split(split)
         if len(y):
-            out = model.evaluate(x, plan.labels(y, data.num_classes),
-                                 batch_size=plan.batch_size, verbose=0, return_dict=True)
+            with undistributed():
+                out = model.evaluate(x, plan.labels(y, data.num_classes),
+                                     batch_size=batch_size, verbose=0, return_dict=True)
             scores.update({f"{split}_{k}": float(v) for k, v in out.items()})
     return scores
 
@@ -270,7 +314,9 @@ def fit(
     metrics : sequence, optional
         Default ``("accuracy",)`` for classification, ``("mae",)`` for regression.
     epochs, batch_size : int, default 10, 32
-        NumPy integers work too; booleans do not.
+        NumPy integers work too; booleans do not. ``batch_size`` is per device:
+        under :func:`~course_utils.train.use_distribution` the global batch is
+        ``batch_size`` times :func:`~course_utils.train.replica_count`.
     seed : int, default 0
         :func:`~course_utils.train.set_seed` before training (shuffling, dropout).
     early_stopping : bool or dict, default False

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .._checks import check_choice, fail
+from .distribution import undistributed
 
 __all__ = ["SPLITS", "RunResult"]
 
@@ -89,7 +90,8 @@ class RunResult:
 
     def _predict_inputs(self, x: np.ndarray) -> np.ndarray:
         """The model's outputs for ``x``: probabilities, or values for a regression."""
-        out = np.asarray(self.model.predict(x, batch_size=self.batch_size, verbose=0))
+        with undistributed():  # JAX would split the batches between devices, ragged ones too
+            out = np.asarray(self.model.predict(x, batch_size=self.batch_size, verbose=0))
         if self.from_logits:
             out = np.asarray(keras.ops.convert_to_numpy(keras.ops.softmax(out, axis=-1)))
         if self.data is not None and self.data.task == "regression" and out.shape[-1] == 1:
