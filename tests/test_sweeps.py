@@ -142,6 +142,9 @@ def test_seed_groups_split_on_any_other_parameter_and_spread_is_a_t_interval():
     assert (row["mean"], row["sd"]) == ("0.720", "0.020")
     assert row["95% interval across seeds"] == "[0.670, 0.770]"
     assert row["original"] == "0.71 (UTKFace)"
+    wide = [record(0, 1, 0.02), record(1, 1, 0.30), record(2, 1, 0.05)]
+    (row,) = spread_rows(seed_groups(wide)[0], {})
+    assert row["95% interval across seeds"] == "[0.000, 0.505]", "an accuracy below zero"
 
 
 def test_results_page_and_sweep_page_show_the_spread(project, tmp_path, pyplot):

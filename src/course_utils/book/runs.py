@@ -5,8 +5,8 @@ runs beside it, ``results/runs/<notebook>/<run id>/<notebook>.json``) that
 shares the preset, the backend and every parameter but ``seed`` belongs to one
 *seed group*. A group with two or more seeds shows, per experiment, the mean of
 its headline metric across the seeds and the Student-t 95% interval of that
-mean: the part of a difference that chance (initial weights, batch order,
-data split) alone makes.
+mean (clipped to [0, 1] for an accuracy): the part of a difference that
+chance (initial weights, batch order, data split) alone makes.
 
 Example
 -------
@@ -17,7 +17,7 @@ Example
 >>> (group,) = seed_groups([a, b])
 >>> row = spread_rows(group, {})[0]
 >>> row["seeds"], row["mean"], row["95% interval across seeds"]
-('2 (0, 1)', '0.820', '[0.566, 1.074]')
+('2 (0, 1)', '0.820', '[0.566, 1.000]')
 """
 
 from __future__ import annotations
@@ -30,7 +30,20 @@ from typing import Any
 from .._stats import mean_interval
 from ._results_rows import NONE, _format_original, _headline, _is_number
 
-__all__ = ["load_runs", "seed_groups", "group_label", "spread_rows"]
+__all__ = ["load_runs", "seed_groups", "group_label", "spread_rows", "bounded"]
+
+
+def bounded(metric: str, mean: float, low: float, high: float) -> tuple[float, float, float]:
+    """A t interval of an accuracy (a proportion) clipped to [0, 1]; other metrics as given.
+
+    >>> bounded("test_accuracy", 0.17, -0.004, 0.344)
+    (0.17, 0.0, 0.344)
+    >>> bounded("test_loss", 1.2, -0.1, 2.5)
+    (1.2, -0.1, 2.5)
+    """
+    if "accuracy" in metric:
+        return mean, max(0.0, low), min(1.0, high)
+    return mean, low, high
 
 
 def load_runs(results_dir: Path, notebook: str) -> list[dict[str, Any]]:
@@ -93,7 +106,7 @@ def spread_rows(group: Sequence[Mapping[str, Any]], reference: Mapping[str, Any]
                       if _is_number(e.get("metrics", {}).get(metric))]
             if len(values) < 2:
                 continue
-            mean, low, high = mean_interval(values)
+            mean, low, high = bounded(metric, *mean_interval(values))
             sd = (sum((v - mean) ** 2 for v in values) / (len(values) - 1)) ** 0.5
             theirs = original.get("values", {}).get(metric)
             rows.append({

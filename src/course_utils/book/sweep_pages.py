@@ -25,6 +25,7 @@ from typing import Any
 
 from .._stats import mean_interval
 from ._results_rows import NONE, _headline, _is_number
+from .runs import bounded
 from .sweeps import load_sweeps
 
 __all__ = ["sweep_metrics", "sweep_table", "write_sweep_pages", "add_to_toc"]
@@ -109,13 +110,14 @@ def _draw(ax: Any, done: Sequence[tuple[Mapping[str, Any], Mapping[str, Any]]],
         return
     if parameter == "seed":  # seeds have no order: show the spread, not a trend
         every = [y for _, ys in points for y in ys]
-        mean, low, high = mean_interval(every)
+        mean, low, high = bounded(metric, *mean_interval(every))
         (dots,) = ax.plot([x for x, ys in points for _ in ys], every, "o", label=experiment)
         ax.axhline(mean, color=dots.get_color(), lw=1)
         ax.axhspan(low, high, color=dots.get_color(), alpha=0.15, lw=0)
         return
     px = [x for x, _ in points]
-    mean, low, high = zip(*(mean_interval(ys) for _, ys in points), strict=True)
+    mean, low, high = zip(*(bounded(metric, *mean_interval(ys)) for _, ys in points),
+                          strict=True)
     (line,) = ax.plot(px, mean, marker="o", label=experiment)
     ax.fill_between(px, low, high, color=line.get_color(), alpha=0.18, lw=0)
 
