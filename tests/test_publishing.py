@@ -18,6 +18,17 @@ from course_utils.book.publishing import (
 )
 
 
+def _unix(*parts: str) -> str:
+    """A planted POSIX machine path, built from its parts so that no such path is
+    written out in the repository itself."""
+    return "/" + "/".join(parts)
+
+
+def _windows(*parts: str) -> str:
+    """A planted Windows machine path (drive C:)."""
+    return "C:\\" + "\\".join(parts)
+
+
 def _site(tmp_path, files):
     site = tmp_path / "html"
     for name, text in files.items():
@@ -38,23 +49,32 @@ CLEAN = {
 
 
 def test_a_clean_site_has_no_machine_path(tmp_path):
-    site = _site(tmp_path, {**CLEAN, "_images/fig.png": b"\x89PNG\r\n\x1a\n\xff\xfe/home/"})
+    png = b"\x89PNG\r\n\x1a\n\xff\xfe" + _unix("home", "").encode()
+    site = _site(tmp_path, {**CLEAN, "_images/fig.png": png})
     assert machine_paths(site) == []
     refuse_machine_paths(site)  # does not raise
 
 
+HOME = _unix("home", "alice", "lab", "results")
+CHECKOUT = _unix("work", "main", "notebooks", "01.ipynb")
+RUNNING = _unix("tmp", "pytest-of-x", ".02.running.ipynb")
+KERAS = _unix("root", ".keras", "datasets")
+MAC = _unix("Users", "bob", "data")
+WINDOWS = _windows("Users", "bob", "lab")
+DRIVE = _windows("lab", "results")
+ESCAPED = _unix("home", "carol", "x").replace("/", "\\/")
+
+
 @pytest.mark.parametrize(("name", "text", "found"), [
-    ("notebooks/01.html", "<pre>saved to /home/alice/lab/results</pre>", "/home/alice/lab/results"),
-    ("notebooks/01.ipynb", json.dumps({"metadata": {"papermill": {
-        "input_path": "/work/main/notebooks/01.ipynb"}}}), "/work/main/notebooks/01.ipynb"),
-    ("_sources/02.ipynb", '{"output_path": "/tmp/pytest-of-x/.02.running.ipynb"}',
-     "/tmp/pytest-of-x/.02.running.ipynb"),
-    ("searchindex.js", 'Search.setIndex({"t": "file:///root/.keras/datasets"})',
-     "/root/.keras/datasets"),
-    ("book/results.html", "<td>/Users/bob/data</td>", "/Users/bob/data"),
-    ("data.json", json.dumps({"path": "C:\\Users\\bob\\lab"}), "C:\\\\Users\\\\bob\\\\lab"),
-    ("notes.txt", "C:\\lab\\results", "C:\\lab\\results"),
-    ("escaped.js", '{"p": "\\/home\\/carol\\/x"}', "\\/home\\/carol\\/x"),
+    ("notebooks/01.html", f"<pre>saved to {HOME}</pre>", HOME),
+    ("notebooks/01.ipynb", json.dumps({"metadata": {"papermill": {"input_path": CHECKOUT}}}),
+     CHECKOUT),
+    ("_sources/02.ipynb", json.dumps({"output_path": RUNNING}), RUNNING),
+    ("searchindex.js", f'Search.setIndex({{"t": "file://{KERAS}"}})', KERAS),
+    ("book/results.html", f"<td>{MAC}</td>", MAC),
+    ("data.json", json.dumps({"path": WINDOWS}), WINDOWS.replace("\\", "\\\\")),
+    ("notes.txt", DRIVE, DRIVE),
+    ("escaped.js", f'{{"p": "{ESCAPED}"}}', ESCAPED),
 ])
 def test_a_planted_machine_path_is_caught(tmp_path, name, text, found):
     site = _site(tmp_path, {**CLEAN, name: text})
@@ -72,9 +92,10 @@ def test_the_build_folder_spelled_out_is_caught_whatever_it_starts_with(tmp_path
 
 def test_paths_inside_the_compressed_inventory_are_caught(tmp_path):
     header = b"# Sphinx inventory version 2\n# Project: x\n# Version:\n# zlib.\n"
-    body = zlib.compress(b"intro std:doc -1 /home/dave/book/intro.html Intro\n")
+    page = _unix("home", "dave", "book", "intro.html")
+    body = zlib.compress(f"intro std:doc -1 {page} Intro\n".encode())
     site = _site(tmp_path, {"objects.inv": header + body})
-    assert machine_paths(site) == ["objects.inv: /home/dave/book/intro.html"]
+    assert machine_paths(site) == [f"objects.inv: {page}"]
 
 
 def test_errors_in_lists_error_outputs_and_papermill_exceptions(tmp_path):
@@ -109,5 +130,6 @@ def test_a_json_newline_after_a_capital_is_not_a_windows_drive():
     from course_utils.book.publishing import MACHINE_PATH
 
     assert not MACHINE_PATH.search('"source": "... the privileged group B:\\n"')
-    assert MACHINE_PATH.search('"path": "C:\\\\Users\\\\me\\\\book"')
-    assert MACHINE_PATH.search("C:\\Users\\me\\book")
+    planted = _windows("Users", "me", "book")
+    assert MACHINE_PATH.search(json.dumps({"path": planted}))
+    assert MACHINE_PATH.search(planted)
