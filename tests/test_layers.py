@@ -26,7 +26,7 @@ import pytest
 SRC = Path(__file__).resolve().parents[1] / "src" / "course_utils"
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 
-BASE = {"errors", "paths", "_checks", "_stats"}
+BASE = {"errors", "paths", "_checks", "_stats", "_devices"}
 CORE = {"data", "models", "evaluate", "augment", "fairness", "train", "plots"}
 #: room -> the rooms it may import (the base modules count as one room, "base").
 ALLOWED = {

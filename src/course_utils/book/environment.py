@@ -18,6 +18,8 @@ import platform
 import sys
 from importlib import metadata
 
+from .._devices import replica_count
+
 __all__ = ["library_versions", "device_name", "backend_name", "device_count", "peak_memory_mb"]
 
 _LIBRARIES = ("course-utils", "keras", "tensorflow-cpu", "tensorflow", "jax", "jaxlib", "numpy",
@@ -100,23 +102,10 @@ def backend_name() -> str:
 
 
 def device_count() -> int:
-    """How many devices a training step runs on: the replicas of the global distribution.
-
-    Under TensorFlow, the ``num_replicas_in_sync`` of the strategy in force
-    (``tf.distribute.get_strategy()``, one without a MirroredStrategy); under
-    JAX, the devices of ``keras.distribution.distribution()`` (one without).
+    """How many devices a training step runs on: the replicas of the global distribution
+    (:func:`course_utils._devices.replica_count`, the count training uses too).
 
     >>> device_count()
     1
     """
-    if "keras" not in sys.modules:
-        return 1  # nothing set a distribution without importing Keras
-    import keras
-
-    if keras.backend.backend() == "tensorflow":
-        import tensorflow as tf
-
-        return int(tf.distribute.get_strategy().num_replicas_in_sync)
-    current = keras.distribution.distribution()
-    mesh = getattr(current, "device_mesh", None)
-    return int(len(mesh.devices.flatten())) if mesh is not None else 1
+    return replica_count()

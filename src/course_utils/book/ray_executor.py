@@ -38,7 +38,7 @@ from typing import Any
 
 from ..errors import ParameterError
 from .layout import Layout
-from .runner import Outcome, RunPlan, _execute
+from .runner import Outcome, RunPlan, execute_plan
 from .staging import fresh_staging, promote
 
 __all__ = ["run_on_ray", "connect", "MAX_RETRIES"]
@@ -109,7 +109,7 @@ def run_payload(payload: dict[str, Any]) -> dict[str, Any]:
         layout = Layout(root, root / payload["executed"], root / payload["results"],
                         run=payload["run"])
         plan = replace(payload["plan"], layout=layout)
-        outcome = _execute(plan, progress=False)
+        outcome = execute_plan(plan)
         log = layout.log(plan.name)
         out: dict[str, Any] = {"outcome": replace(outcome, failed_copy=None, log=None),
                                "log": log.read_bytes() if log.is_file() else b"",

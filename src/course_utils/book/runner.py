@@ -55,7 +55,7 @@ from .notebooks import (
 from .staging import fresh_staging, promote
 
 __all__ = ["KERNEL_NAME", "BACKENDS", "RESOURCE_KEYS", "RunPlan", "Outcome", "default_backend",
-           "run_id", "plan_runs", "run_plans"]
+           "run_id", "plan_runs", "run_plans", "execute_plan"]
 
 #: The Jupyter kernel every notebook runs on (``make setup`` installs it).
 KERNEL_NAME = "lab-book"
@@ -233,8 +233,9 @@ def _failure_summary(exc: BaseException) -> str:
     return f"{where}: {ename}: {evalue}".strip()
 
 
-def _execute(plan: RunPlan, progress: bool) -> Outcome:
-    """Run one notebook (in a worker process) with its results going to staging."""
+def execute_plan(plan: RunPlan, progress: bool = False) -> Outcome:
+    """Run one plan now, in this process, with its results going to staging and promoted
+    when it succeeds (what each local worker and each Ray task does)."""
     layout = plan.layout
     layout.executed_dir.mkdir(parents=True, exist_ok=True)
     staged = fresh_staging(layout, plan.name)
@@ -347,11 +348,11 @@ def _execute_all(todo: list[RunPlan], jobs: int, progress: bool) -> list[Outcome
     if jobs <= 1 or len(todo) <= 1:
         for index, plan in enumerate(todo):
             bar.set_postfix_str(plan.label)
-            outcomes[index] = _execute(plan, progress)
+            outcomes[index] = execute_plan(plan, progress)
             bar.update()
     else:
         with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
-            futures = {pool.submit(_execute, plan, False): i for i, plan in enumerate(todo)}
+            futures = {pool.submit(execute_plan, plan, False): i for i, plan in enumerate(todo)}
             for future in as_completed(futures):
                 outcome = future.result()
                 outcomes[futures[future]] = outcome

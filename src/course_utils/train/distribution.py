@@ -47,6 +47,7 @@ from collections.abc import Iterator
 import keras
 
 from .._checks import check_choice, check_int, fail
+from .._devices import replica_count
 from ..errors import CourseUtilsError
 
 __all__ = ["DISTRIBUTIONS", "CPU_DEVICES_VARIABLE", "use_distribution", "replica_count"]
@@ -190,18 +191,3 @@ def undistributed() -> Iterator[None]:
         yield
     finally:
         keras.distribution.set_distribution(current)
-
-
-def replica_count() -> int:
-    """The replicas each training step runs on under the distribution in force (1 without).
-
-    >>> replica_count()
-    1
-    """
-    if keras.backend.backend() == "tensorflow":
-        import tensorflow as tf
-
-        return int(tf.distribute.get_strategy().num_replicas_in_sync)
-    current = keras.distribution.distribution()
-    mesh = getattr(current, "device_mesh", None)
-    return int(mesh.devices.size) if mesh is not None else 1
